@@ -1,0 +1,3 @@
+"""dealwire: news ingestion and deal extraction."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Extractors: bytes → article → companies, money and deals. No fetching and no database here."""

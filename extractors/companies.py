@@ -1,0 +1,321 @@
+"""Company recognition and within-article unification, as the spaCy component `dealwire_companies`.
+
+Candidates come from the NER model's organisations, from the gazetteer (so "OpenAI" is a company even when the
+model calls it a place) and from legal-form suffixes ("Harwell Instruments Inc"). Each candidate is cleaned to a
+canonical name, filtered against the non-company lexicons, and unified with the other mentions of the same company
+in the article ("Microsoft Corp." … "Microsoft" … "the tech giant"). Results are plain dicts on `doc._.companies`
+(so they survive `nlp.pipe(n_process=2)`); `company_tokens(doc)` maps tokens back to companies for the deal rules.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from extractors.gazetteer import Gazetteer, KnownCompany, load_gazetteer
+from extractors.lexicons import load_lines
+from extractors.names import clean_company_name, legal_suffixes, name_key
+
+CONNECTORS = {"&", "of", "and", "-", "de", "du", "la", "der", "von", "van"}
+MAX_NAME_TOKENS = 8
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+
+
+@dataclass
+class Mention:
+    start: int  # token offsets
+    end: int
+    text: str
+    key: str
+    known: KnownCompany | None
+    in_heading: bool
+    descriptive: bool = False  # "the tech giant": counted as a mention, never names the company
+
+
+@dataclass
+class CompanyCluster:
+    name: str
+    key: str
+    known: KnownCompany | None
+    mentions: list[Mention] = field(default_factory=list)
+    parent: str | None = None
+
+
+def is_capitalised(token: Token) -> bool:
+    """Title case, all caps or intercapitals ("CoreWeave", "xAI"): the shape of a name word."""
+    text = token.text
+    return bool(text) and text[0].isalpha() and (text[0].isupper() or any(ch.isupper() for ch in text[1:]))
+
+
+def heading_lines(doc: Doc) -> set[int]:
+    """Token indices on lines that are headings: short, and without a sentence-final full stop."""
+    indices: set[int] = set()
+    line: list[Token] = []
+    for token in [*doc, None]:
+        if token is None or "\n" in token.text:
+            words = [t for t in line if not t.is_space]
+            if words and len(words) <= 14 and words[-1].text not in {".", "?", "!", '"', "”", ":"}:
+                indices.update(t.i for t in words)
+            line = []
+        else:
+            line.append(token)
+    return indices
+
+
+class CompanyRecognizer:
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gazetteer = gazetteer
+        self.rejected = frozenset(name_key(line) for line in load_lines("non_companies.txt"))
+        self.rejected_heads = frozenset(line.lower() for line in load_lines("non_company_heads.txt"))
+        self.reference_nouns = frozenset(load_lines("company_nouns.txt"))
+        self.suffixes = legal_suffixes()
+
+    # --- candidates -------------------------------------------------------------------------------------------
+    def is_suffix(self, token: Token) -> bool:
+        return token.text.lower().rstrip(".") in self.suffixes and is_capitalised(token)
+
+    def name_runs(self, doc: Doc) -> Iterator[tuple[int, int]]:
+        """Maximal runs of capitalised tokens, allowing connectors inside ("Bank of America", "AT&T")."""
+        i = 0
+        while i < len(doc):
+            if not is_capitalised(doc[i]):
+                i += 1
+                continue
+            j = i + 1
+            while j < len(doc) and j - i < MAX_NAME_TOKENS:
+                if is_capitalised(doc[j]):
+                    j += 1
+                elif doc[j].lower_ in CONNECTORS and j + 1 < len(doc) and is_capitalised(doc[j + 1]):
+                    j += 2
+                else:
+                    break
+            yield i, j
+            i = j
+
+    def gazetteer_spans(self, doc: Doc, start: int, end: int) -> Iterator[tuple[int, int, KnownCompany]]:
+        """Longest gazetteer matches inside a capitalised run, left to right."""
+        i = start
+        while i < end:
+            for j in range(min(end, i + self.gazetteer.max_words), i, -1):
+                known = self.gazetteer.lookup(doc[i:j].text)
+                if known is not None and self.acceptable_gazetteer_hit(doc, i, j, known):
+                    yield i, j, known
+                    i = j
+                    break
+            else:
+                i += 1
+
+    def acceptable_gazetteer_hit(self, doc: Doc, start: int, end: int, known: KnownCompany) -> bool:
+        """Curated names always count. A single SEC word ("Target", "Visa", "Block") needs support: the model
+        tags it as an organisation, or a legal suffix follows, so common words do not become companies."""
+        if known.curated or end - start > 1 and not doc[start:end].text.isupper():
+            return True
+        if end < len(doc) and self.is_suffix(doc[end]):
+            return True
+        return any(token.ent_type_ == "ORG" for token in doc[start:end])
+
+    def candidates(self, doc: Doc) -> list[tuple[int, int, KnownCompany | None]]:
+        spans: list[tuple[int, int, KnownCompany | None]] = []
+        for ent in doc.ents:
+            start, end = trim_span(ent)
+            if end <= start:
+                continue
+            known = self.gazetteer.lookup(doc[start:end].text)
+            has_suffix = any(self.is_suffix(token) for token in doc[start:end])
+            if ent.label_ == "ORG" or has_suffix or known is not None and known.curated:
+                spans.extend(split_possessive(doc, start, end, self.gazetteer))
+        for start, end in self.name_runs(doc):
+            spans.extend(self.gazetteer_spans(doc, start, end))
+            # "Harwell Instruments Inc": a capitalised run ending in a legal form is a company.
+            for k in range(start + 1, end):
+                if self.is_suffix(doc[k]):
+                    spans.append((start, k + 1, self.gazetteer.lookup(doc[start : k + 1].text)))
+                    break
+        return resolve_overlaps(spans)
+
+    def rejected_name(self, text: str, key: str) -> bool:
+        if not key or key in self.rejected or len(key) < 2 or key.isdigit():
+            return True
+        words = clean_company_name(text).split()
+        return bool(words) and words[-1].lower() in self.rejected_heads
+
+    # --- unification ------------------------------------------------------------------------------------------
+    def mentions(self, doc: Doc) -> list[Mention]:
+        headings = heading_lines(doc)
+        found = []
+        for start, end, known in self.candidates(doc):
+            span = doc[start:end]
+            key = known and name_key(known.name) or name_key(span.text)
+            if self.rejected_name(span.text, key):
+                continue
+            found.append(Mention(start, end, span.text, key, known, start in headings))
+        return found
+
+    def cluster(self, doc: Doc, mentions: list[Mention]) -> list[CompanyCluster]:
+        clusters: list[CompanyCluster] = []
+        for mention in mentions:
+            target = next((c for c in clusters if same_company(c, mention)), None)
+            if target is None:
+                target = CompanyCluster(name="", key=mention.key, known=mention.known)
+                clusters.append(target)
+            elif mention.known and not target.known:
+                target.known, target.key = mention.known, mention.key
+            target.mentions.append(mention)
+        # A company seen only in headings (often a sub-heading the model misread) is not kept.
+        clusters = [c for c in clusters if not all(m.in_heading for m in c.mentions)]
+        for cluster in clusters:
+            cluster.name = canonical_name(cluster)
+        self.add_references(doc, clusters)
+        return clusters
+
+    def add_references(self, doc: Doc, clusters: list[CompanyCluster]) -> None:
+        """Attach "the company", "the Redmond-based firm", "the tech giant" to the company they refer back to:
+        the subject of a recent sentence that names a company, else the most recent company."""
+        owner: dict[int, CompanyCluster] = {}
+        for cluster in clusters:
+            for mention in cluster.mentions:
+                for i in range(mention.start, mention.end):
+                    owner[i] = cluster
+        for token in doc:
+            if token.tag_ != "NN" or token.lower_ not in self.reference_nouns or token.i in owner:
+                continue
+            det = next((c for c in token.children if c.dep_ == "det"), None)
+            if det is None or det.lower_ != "the" or det.i > token.i:
+                continue
+            # "the company's chief executive" refers; "the company that makes X" does too; "the group of" no.
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in token.children):
+                continue
+            if any(owner.get(t.i) for t in doc[det.i : token.i]):
+                continue
+            antecedent = self.antecedent(doc, det.i, owner)
+            if antecedent is not None:
+                antecedent.mentions.append(
+                    Mention(det.i, token.i + 1, doc[det.i : token.i + 1].text, antecedent.key, None, False, True)
+                )
+
+    @staticmethod
+    def antecedent(doc: Doc, before: int, owner: dict[int, CompanyCluster]) -> CompanyCluster | None:
+        """The latest company named earlier in the same sentence; else, in the preceding sentences, the latest
+        company that is (or owns) a subject; else the latest company."""
+        sentence_start = doc[before].sent.start
+        for i in range(before - 1, sentence_start - 1, -1):
+            if i in owner:
+                return owner[i]
+        recent: CompanyCluster | None = None
+        for i in range(sentence_start - 1, max(0, sentence_start - 80) - 1, -1):
+            cluster = owner.get(i)
+            if cluster is None:
+                continue
+            recent = recent or cluster
+            token = doc[i]
+            if token.dep_ in SUBJECT_DEPS or token.dep_ in ("compound", "poss") and token.head.dep_ in SUBJECT_DEPS:
+                return cluster
+        return recent
+
+    def __call__(self, doc: Doc) -> Doc:
+        clusters = self.cluster(doc, self.mentions(doc))
+        doc._.companies = [cluster_as_dict(doc, cluster) for cluster in clusters]
+        return doc
+
+
+def trim_span(span: Span) -> tuple[int, int]:
+    """Drop leading "the", trailing punctuation, possessive markers and line breaks from an entity span."""
+    start, end = span.start, span.end
+    doc = span.doc
+    # "Future Outlook\nInvestors": the model merged a heading into the next line; keep the last line only.
+    for i in range(start, end):
+        if "\n" in doc[i].text or doc[i].is_space:
+            start = i + 1
+    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s", "'", "’"}):
+        end -= 1
+    return start, end
+
+
+def split_possessive(
+    doc: Doc, start: int, end: int, gazetteer: Gazetteer
+) -> list[tuple[int, int, KnownCompany | None]]:
+    """"Alphabet Inc.'s Google" → parent "Alphabet Inc." and unit "Google"."""
+    for i in range(start + 1, end - 1):
+        if doc[i].lower_ in {"'s", "’s"}:
+            return [
+                (start, i, gazetteer.lookup(doc[start:i].text)),
+                (i + 1, end, gazetteer.lookup(doc[i + 1 : end].text)),
+            ]
+    return [(start, end, gazetteer.lookup(doc[start:end].text))]
+
+
+def resolve_overlaps(
+    spans: list[tuple[int, int, KnownCompany | None]],
+) -> list[tuple[int, int, KnownCompany | None]]:
+    """Keep the longest of overlapping candidates (a gazetteer hit wins a tie)."""
+    ordered = sorted(spans, key=lambda s: (-(s[1] - s[0]), s[2] is None, s[0]))
+    taken: set[int] = set()
+    kept = []
+    for start, end, known in ordered:
+        if any(i in taken for i in range(start, end)):
+            continue
+        taken.update(range(start, end))
+        kept.append((start, end, known))
+    return sorted(kept)
+
+
+def initials(text: str) -> str:
+    """"american motors corp" → "amc"."""
+    return "".join(word[0] for word in text.replace("-", " ").split() if word not in {"of", "and", "&", "the"})
+
+
+def same_company(cluster: CompanyCluster, mention: Mention) -> bool:
+    """Same gazetteer entry, same key, one name a word-prefix of the other ("Goldman" / "Goldman Sachs"),
+    or an acronym of the other ("AMC" / "American Motors Corp")."""
+    if cluster.known and mention.known:
+        return cluster.known == mention.known
+    if cluster.key == mention.key:
+        return True
+    short, long_ = sorted((cluster.key.split(), mention.key.split()), key=len)
+    if short and long_[: len(short)] == short and len(short[0]) > 2:
+        return True
+    acronym = mention.text.replace(".", "")
+    return acronym.isupper() and 2 <= len(acronym) <= 5 and any(
+        initials(m.text.lower()).upper() == acronym for m in cluster.mentions
+    )
+
+
+def canonical_name(cluster: CompanyCluster) -> str:
+    """The curated name when there is one, else the longest cleaned mention written in normal case."""
+    if cluster.known and cluster.known.curated:
+        return cluster.known.name
+    names = [clean_company_name(m.text) for m in cluster.mentions if not m.descriptive]
+    normal = [n for n in names if not (n.isupper() and len(n) > 4)]
+    pool = normal or [n.title() if len(n) > 4 else n for n in names]
+    return max(pool, key=len)
+
+
+def cluster_as_dict(doc: Doc, cluster: CompanyCluster) -> dict[str, object]:
+    return {
+        "name": cluster.name,
+        "ticker": cluster.known.ticker if cluster.known else None,
+        "cik": cluster.known.cik if cluster.known else None,
+        "mentions": [
+            {"text": m.text, "start": doc[m.start].idx, "end": doc[m.end - 1].idx + len(doc[m.end - 1].text),
+             "start_token": m.start, "end_token": m.end, "descriptive": m.descriptive}
+            for m in sorted(cluster.mentions, key=lambda m: m.start)
+        ],
+    }
+
+
+def company_tokens(doc: Doc) -> dict[int, int]:
+    """Token index → index of the company in `doc._.companies` that the token belongs to."""
+    owner: dict[int, int] = {}
+    for index, company in enumerate(doc._.companies):
+        for mention in company["mentions"]:
+            for i in range(mention["start_token"], mention["end_token"]):
+                owner[i] = index
+    return owner
+
+
+@Language.factory("dealwire_companies")
+def make_company_recognizer(nlp: Language, name: str) -> CompanyRecognizer:
+    return CompanyRecognizer(load_gazetteer())

@@ -1,0 +1,619 @@
+"""Deal extraction, as the spaCy component `dealwire_deals`.
+
+1. Triggers: verbs and nouns from `config/lexicons/deal_triggers.json`, found with spaCy's DependencyMatcher
+   together with their syntactic slots (subject, object, "from X", "X's", "led by X", …).
+2. Arguments: each slot's token is resolved to a company (through `doc._.companies`, conjunctions, pronouns and
+   the subjects of control verbs such as "is poised to" / "agreed to"), and the slot becomes a role.
+3. Amount, status and term: the money with the shortest dependency path to the trigger that is not revenue,
+   valuation, spending and the like; status cues from the trigger's verb chain and the sentence; negated triggers
+   give no deal.
+4. Within the article, mentions of the same deal (same parties, compatible type) are merged into one record.
+"""
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import DependencyMatcher
+from spacy.tokens import Doc, Span, Token
+
+from extractors.companies import company_tokens
+from extractors.lexicons import load_json
+
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# Dependencies through which a trigger inherits the subject of the verb above it:
+# "X is poised to commit … to renting", "X agreed to buy", "X, which is in talks to buy", "by partnering with".
+INHERIT_DEPS = {"xcomp", "advcl", "pcomp", "prep", "pobj", "acl", "conj", "ccomp", "relcl", "dobj", "attr", "oprd"}
+PRONOUNS = {"it", "its", "they", "their", "itself", "which", "that", "who", "whose"}
+RELATIVE_PRONOUNS = {"which", "that", "who", "whose"}
+# Roles that a deal type may hold more than once (several investors, lenders, partners).
+MULTI_ROLES = {"investor", "lender", "partner", "party"}
+TYPE_FAMILY = {
+    "acquisition": "ma", "merger": "ma", "investment": "invest", "funding_round": "invest",
+    "debt_financing": "debt", "ipo": "ipo", "contract": "contract", "partnership": "partnership",
+    "joint_venture": "jv", "licensing": "licensing",
+}
+SINGLE_PARTY_TYPES = {"ipo": {"issuer"}, "debt_financing": {"borrower"}, "contract": {"supplier"}}
+ROLE_FOR_PARTY = {
+    "contract": ("customer", "supplier"), "partnership": ("partner", "partner"), "joint_venture": ("partner", "partner"),
+    "merger": ("partner", "partner"), "licensing": ("licensor", "licensee"), "acquisition": ("acquirer", "target"),
+    "investment": ("investor", "investee"), "funding_round": ("investee", "investor"),
+    "debt_financing": ("borrower", "lender"),
+}
+STATUS_ORDER = {"rumored": 0, "announced": 1, "completed": 2, "terminated": 3}
+TERM = re.compile(
+    r"\b(?:over|for|during|across|spanning|within)\s+(?:the\s+)?(?:next\s+|coming\s+|following\s+)?"
+    r"(?:several|many|multiple|a\s+few|few|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|\d+)"
+    r"\s+(?:years|months|decades)\b"
+    r"|\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty)[- ](?:year|month)(?=[- ]?\w)"
+    r"|\bmulti-?year\b|\bmultiyear\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Trigger:
+    token: Token
+    lemma: str
+    entry: dict[str, Any]
+    kind: str  # "verb" or "noun"
+    deal_type: str
+    generic: bool = False
+    slots: dict[str, list[Token]] = field(default_factory=dict)
+
+
+@dataclass
+class DealMention:
+    deal_type: str
+    parties: dict[int, str]  # company index → role
+    sentence: Span
+    trigger: Token
+    amount: dict[str, Any] | None
+    status: str
+    term: str | None
+    confidence: float
+    generic: bool
+
+
+@cache
+def lexicon() -> dict[str, Any]:
+    data: dict[str, Any] = load_json("deal_triggers.json")
+    return data
+
+
+@cache
+def status_cues() -> dict[str, Any]:
+    data: dict[str, Any] = load_json("status_cues.json")
+    return data
+
+
+@cache
+def amount_context() -> dict[str, Any]:
+    data: dict[str, Any] = load_json("amount_context.json")
+    return data
+
+
+def slot_patterns(lemmas: list[str], pos: list[str], prefix: str) -> dict[str, list[list[dict[str, Any]]]]:
+    """DependencyMatcher patterns that bind a trigger and one argument slot each."""
+    trigger = {"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LEMMA": {"IN": lemmas}, "POS": {"IN": pos}}}
+
+    def child(dep: str | list[str], attrs: dict[str, Any] | None = None, right_id: str = "arg") -> dict[str, Any]:
+        deps = dep if isinstance(dep, list) else [dep]
+        return {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": right_id,
+                "RIGHT_ATTRS": {"DEP": {"IN": deps}, **(attrs or {})}}
+
+    patterns: dict[str, list[list[dict[str, Any]]]] = {
+        f"{prefix}:subj": [[trigger, child("nsubj")]],
+        f"{prefix}:subjpass": [[trigger, child("nsubjpass")]],
+        f"{prefix}:obj": [[trigger, child("dobj")]],
+        f"{prefix}:dative": [[trigger, child("dative")]],
+        f"{prefix}:poss": [[trigger, child("poss")]],
+        f"{prefix}:compound": [[trigger, child(["compound", "nmod", "amod"])]],
+        f"{prefix}:prep": [[trigger, child("prep", right_id="prep"),
+                            {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}}]],
+        f"{prefix}:agent": [[trigger, child("agent", right_id="prep"),
+                             {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}}]],
+        # "a Series B round led by Accel": the agent of a participle attached to a noun trigger.
+        f"{prefix}:led_by": [[trigger, child("acl", right_id="verb"),
+                              {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "prep", "RIGHT_ATTRS": {"DEP": "agent"}},
+                              {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}}]],
+    }
+    return patterns
+
+
+class DealExtractor:
+    def __init__(self, nlp: Language) -> None:
+        self.lexicon = lexicon()
+        self.matcher = DependencyMatcher(nlp.vocab)
+        verbs = sorted(self.lexicon["verbs"])
+        nouns = sorted(self.lexicon["nouns"])
+        for key, patterns in slot_patterns(verbs, ["VERB"], "verb").items():
+            self.matcher.add(key, patterns)
+        for key, patterns in slot_patterns(nouns, ["NOUN", "PROPN"], "noun").items():
+            self.matcher.add(key, patterns)
+        self.light_verbs = frozenset(self.lexicon["light_verbs"])
+        self.type_modifiers = self.lexicon["type_modifiers"]
+
+    # --- triggers ---------------------------------------------------------------------------------------------
+    def triggers(self, doc: Doc) -> list[Trigger]:
+        found: dict[int, Trigger] = {}
+        for token in doc:
+            trigger = self.trigger_at(token)
+            if trigger is not None:
+                found[token.i] = trigger
+        for match_id, token_ids in self.matcher(doc):
+            label = doc.vocab.strings[match_id]
+            kind, slot = label.split(":")
+            trigger_token = doc[token_ids[0]]
+            arg = doc[token_ids[-1]]
+            trigger = found.get(trigger_token.i)
+            if trigger is None or trigger.kind != kind:
+                continue
+            if slot in ("prep", "agent"):
+                prep_word = doc[token_ids[1]].lower_
+                slot = "agent" if slot == "agent" or prep_word == "by" and kind == "verb" else f"prep:{prep_word}"
+            trigger.slots.setdefault(slot, []).append(arg)
+        return sorted(found.values(), key=lambda t: t.token.i)
+
+    def trigger_at(self, token: Token) -> Trigger | None:
+        lemma = token.lemma_.lower()
+        if token.pos_ == "VERB" and lemma in self.lexicon["verbs"]:
+            entry = self.lexicon["verbs"][lemma]
+            particle = entry.get("particle")
+            if particle and not any(c.dep_ == "prt" and c.lower_ == particle for c in token.children):
+                return None
+            return self.checked(Trigger(token, lemma, entry, "verb", entry["type"]))
+        if token.pos_ in ("NOUN", "PROPN") and lemma in self.lexicon["nouns"]:
+            entry = self.lexicon["nouns"][lemma]
+            trigger = Trigger(token, lemma, entry, "noun", entry["type"], generic=entry.get("generic", False))
+            modifier_type = self.modifier_type(token, entry)
+            if modifier_type == "ignore":
+                return None
+            if modifier_type:
+                trigger.deal_type, trigger.generic = modifier_type, False
+            if "needs_gov" in entry and governing_verb(token) is None:
+                return None
+            if "needs_gov" in entry:
+                verb = governing_verb(token)
+                if verb is None or verb.lemma_.lower() not in entry["needs_gov"]:
+                    return None
+            return self.checked(trigger)
+        return None
+
+    def modifier_type(self, token: Token, entry: dict[str, Any]) -> str | None:
+        """The type given by words before a noun: "credit facility", "supply agreement", "joint venture"."""
+        modifiers = entry.get("modifiers", {})
+        words = [t.lower_ for t in token.lefts if t.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+        words += [token.doc[i].lower_ for i in range(max(token.i - 3, token.sent.start), token.i)]
+        for word in words:
+            if word in modifiers:
+                value = modifiers[word]
+                return None if value == "ignore_unless_funding" else str(value)
+        if entry.get("generic"):
+            for word in words:
+                if word in self.type_modifiers:
+                    return str(self.type_modifiers[word])
+        return None
+
+    @staticmethod
+    def checked(trigger: Trigger) -> Trigger | None:
+        """Apply the entry's `needs`: words that must appear in the sentence for this reading of the trigger."""
+        needs = trigger.entry.get("needs")
+        if not needs:
+            return trigger
+        sentence = trigger.token.sent.text.lower()
+        return trigger if any(need in sentence for need in needs) else None
+
+    # --- arguments --------------------------------------------------------------------------------------------
+    def mention(self, doc: Doc, trigger: Trigger, owners: dict[int, int], sentence_types: set[str]) -> DealMention | None:
+        deal_type = trigger.deal_type
+        if trigger.generic:
+            # "the deal", "an agreement": only a deal when a specific trigger in the sentence gives the type.
+            specific = sentence_types - {"contract"} if len(sentence_types) > 1 else sentence_types
+            if not specific:
+                return None
+            deal_type = sorted(specific)[0]
+        if is_negated(trigger.token):
+            return None
+        roles = dict(trigger.entry["roles"])
+        slots = dict(trigger.slots)
+        self.add_inherited_slots(trigger, slots)
+        parties: dict[int, tuple[str, int]] = {}  # company → (role, priority)
+        for priority, (slot, role) in enumerate(self.slot_roles(trigger, roles, slots)):
+            for token in slots.get(slot, []):
+                for company in resolve_companies(token, owners):
+                    if company not in parties:
+                        parties[company] = (role, priority)
+        if deal_type == "funding_round":
+            for company in funding_investors(trigger, owners):
+                parties.setdefault(company, ("investor", 99))
+        party_roles = finalize_roles(deal_type, {c: r for c, (r, _) in parties.items()})
+        if not valid_party_set(deal_type, party_roles):
+            return None
+        sentence = trigger.token.sent
+        status = deal_status(trigger.token, sentence, doc)
+        amount = deal_amount(doc, trigger, sentence)
+        term_match = TERM.search(sentence.text)
+        confidence = 0.45 + 0.15 * (len(party_roles) >= 2) + 0.1 * (amount is not None)
+        confidence += 0.15 * (trigger.kind == "verb" or not trigger.generic) + 0.05 * (deal_type != "partnership")
+        return DealMention(
+            deal_type=deal_type, parties=party_roles, sentence=sentence, trigger=trigger.token,
+            amount=amount, status=status, term=term_match.group(0) if term_match else None,
+            confidence=round(min(confidence, 0.95), 2), generic=trigger.generic,
+        )
+
+    def slot_roles(
+        self, trigger: Trigger, roles: dict[str, str], slots: dict[str, list[Token]]
+    ) -> Iterator[tuple[str, str]]:
+        """(slot, role) pairs in priority order; governor-subject roles can depend on the governing verb."""
+        has_from = "prep:from" in slots or "gov_prep:from" in slots
+        for slot, role in roles.items():
+            if slot.startswith("subj_with_"):
+                continue
+            if slot in ("subj", "gov_subj") and has_from and f"subj_with_{'prep:from'}" in roles:
+                role = roles["subj_with_prep:from"]
+            if slot == "gov_subj":
+                verb = governing_verb(trigger.token)
+                override = trigger.entry.get("gov_subj_roles", {})
+                if verb is not None and verb.lemma_.lower() in override:
+                    role = override[verb.lemma_.lower()]
+            yield slot, role
+
+    def add_inherited_slots(self, trigger: Trigger, slots: dict[str, list[Token]]) -> None:
+        token = trigger.token
+        if trigger.kind == "verb":
+            if "subj" not in slots and "subjpass" not in slots:
+                subject = inherited_subject(token)
+                if subject is not None:
+                    slots["subj"] = [subject]
+            return
+        verb = governing_verb(token)
+        if verb is None:
+            return
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) or inherited_subject(verb)
+        passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if passive is not None and subject is None:
+            # "X was awarded a contract": the passive subject receives what the verb gives.
+            slots.setdefault("gov_subj", [passive])
+        elif subject is not None:
+            slots.setdefault("gov_subj", [subject])
+        for child in verb.children:
+            if child.dep_ == "prep" and child.i > token.i:
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    slots.setdefault(f"gov_prep:{child.lower_}", []).append(pobj)
+            if child.dep_ == "agent":
+                for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                    slots.setdefault("agent", []).append(pobj)
+
+    # --- the component ----------------------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        owners = company_tokens(doc)
+        triggers = self.triggers(doc)
+        by_sentence: dict[int, set[str]] = {}
+        for trigger in triggers:
+            if not trigger.generic:
+                by_sentence.setdefault(trigger.token.sent.start, set()).add(trigger.deal_type)
+        mentions = []
+        for trigger in triggers:
+            mention = self.mention(doc, trigger, owners, by_sentence.get(trigger.token.sent.start, set()))
+            if mention is not None:
+                mentions.append(mention)
+        doc._.deals = [deal_as_dict(doc, group) for group in merge_mentions(mentions)]
+        return doc
+
+
+# --- syntax helpers -------------------------------------------------------------------------------------------
+def governing_verb(token: Token) -> Token | None:
+    """The verb a noun trigger depends on: "completed [its acquisition]", "won [a contract] from"."""
+    head = token
+    for _ in range(4):
+        if head.dep_ in ("dobj", "attr", "nsubjpass", "pobj", "oprd", "appos", "conj", "compound", "prep", "nsubj"):
+            head = head.head
+            if head.pos_ in ("VERB", "AUX"):
+                return head
+        else:
+            return None
+    return None
+
+
+def inherited_subject(token: Token) -> Token | None:
+    """The subject of the nearest verb above whose subject the trigger shares.
+
+    "Microsoft is poised to commit $10 billion … to renting servers" → renting inherits Microsoft."""
+    current = token
+    for _ in range(6):
+        if current.dep_ == "relcl":
+            return current.head  # "X, which agreed to buy Y": the relative clause's noun
+        if current.dep_ not in INHERIT_DEPS or current.head is current:
+            return None
+        current = current.head
+        subject = next((c for c in current.children if c.dep_ in SUBJECT_DEPS), None)
+        if subject is not None:
+            return subject
+    return None
+
+
+def is_negated(token: Token) -> bool:
+    """A negated trigger or governing verb ("did not win the contract"), or a denial above it."""
+    cues = status_cues()["negation"]
+    current: Token | None = token
+    for _ in range(5):
+        if current is None:
+            break
+        if any(c.dep_ == "neg" for c in current.children) or current.lemma_.lower() in cues["lemmas"]:
+            return True
+        current = current.head if current.head is not current else None
+    sentence = token.sent.text.lower()
+    return any(phrase in sentence for phrase in cues["phrases"])
+
+
+def resolve_companies(token: Token, owners: dict[int, int]) -> list[int]:
+    """The companies an argument token stands for, with its conjuncts ("A, B and C")."""
+    companies: list[int] = []
+    for candidate in [token, *token.conjuncts]:
+        company = company_of(candidate, owners)
+        if company is not None and company not in companies:
+            companies.append(company)
+    return companies
+
+
+def company_of(token: Token, owners: dict[int, int]) -> int | None:
+    if token.i in owners:
+        return owners[token.i]
+    # "the German unit of Siemens", "shares of X": only look inside the phrase's own modifiers.
+    for child in token.children:
+        if child.dep_ in ("compound", "poss", "appos", "nmod") and child.i in owners:
+            return owners[child.i]
+    if token.lower_ in PRONOUNS:
+        return resolve_pronoun(token, owners)
+    if token.dep_ == "poss" or token.tag_ == "PRP$":
+        return resolve_pronoun(token, owners)
+    return None
+
+
+def resolve_pronoun(token: Token, owners: dict[int, int]) -> int | None:
+    """"it"/"its": the company subject of an enclosing clause, else of the previous sentence, else the latest."""
+    if token.lower_ in RELATIVE_PRONOUNS:
+        clause = token.head
+        if clause.dep_ == "relcl":
+            return company_of(clause.head, owners) if clause.head is not token else None
+    current = token.head
+    for _ in range(6):
+        for child in current.children:
+            if child.dep_ in SUBJECT_DEPS and child.i < token.i and child.i in owners:
+                return owners[child.i]
+        if current.head is current:
+            break
+        current = current.head
+    doc = token.doc
+    sentence = token.sent
+    previous_start = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
+    for i in range(token.i - 1, previous_start - 1, -1):
+        if i in owners and doc[i].dep_ in SUBJECT_DEPS | {"compound"}:
+            return owners[i]
+    for i in range(token.i - 1, max(previous_start - 1, -1), -1):
+        if i in owners:
+            return owners[i]
+    return None
+
+
+def funding_investors(trigger: Trigger, owners: dict[int, int]) -> list[int]:
+    """Investors named after "led by", "co-led by", "with participation from", "backed by", "investors including"."""
+    sentence = trigger.token.sent
+    text = sentence.text.lower()
+    markers = ("led by", "co-led by", "participation from", "participation of", "backed by", "investors including",
+               "investors include", "joined by", "from investors", "with investors")
+    positions = [sentence.start_char + text.find(marker) for marker in markers if marker in text]
+    if not positions:
+        return []
+    first = min(positions)
+    found: list[int] = []
+    for token in sentence:
+        if token.idx >= first and token.i in owners and owners[token.i] not in found:
+            found.append(owners[token.i])
+    return found
+
+
+def finalize_roles(deal_type: str, parties: dict[int, str]) -> dict[int, str]:
+    """Turn generic "party" roles into the type's roles, and keep single-holder roles single."""
+    first, second = ROLE_FOR_PARTY.get(deal_type, ("partner", "partner"))
+    result: dict[int, str] = {}
+    for company, role in parties.items():
+        if role == "party":
+            role = first if first not in result.values() else second
+        if role not in MULTI_ROLES and role in result.values():
+            counterpart = second if role == first else first
+            if counterpart in result.values() and counterpart not in MULTI_ROLES:
+                continue
+            role = counterpart
+        result[company] = role
+    return result
+
+
+def valid_party_set(deal_type: str, parties: dict[int, str]) -> bool:
+    """Two different companies, except for the deals one company can make alone (an IPO, a bond issue,
+    a contract won from a government)."""
+    if len(parties) >= 2:
+        return len(set(parties.values())) >= 2 or deal_type in ("partnership", "joint_venture", "merger")
+    return len(parties) == 1 and next(iter(parties.values())) in SINGLE_PARTY_TYPES.get(deal_type, set())
+
+
+# --- status -----------------------------------------------------------------------------------------------------
+def verb_chain(token: Token) -> list[Token]:
+    chain = [token]
+    current = token
+    for _ in range(6):
+        if current.head is current:
+            break
+        current = current.head
+        chain.append(current)
+    return chain
+
+
+def deal_status(trigger: Token, sentence: Span, doc: Doc) -> str:
+    """Status from cues on the trigger's verb chain and in the sentence, then from tense."""
+    cues = status_cues()
+    chain = verb_chain(trigger)
+    lemmas = {t.lemma_.lower() for t in chain}
+    lemmas |= {c.lemma_.lower() for t in chain for c in t.children if c.dep_ in ("aux", "advmod", "prt", "acomp")}
+    text = sentence.text.lower()
+    for status in ("terminated", "rumored", "completed", "announced"):
+        if lemmas & set(cues[status]["lemmas"]) or any(p in text for p in cues[status]["phrases"]):
+            return status
+    verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger)
+    if verb is not None:
+        aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+        if verb.tag_ == "VBD" and not aux & {"will", "would", "to"}:
+            return "completed"
+        if verb.tag_ == "VBN" and aux & {"has", "have", "had", "was", "were"}:
+            return "completed"
+    return "announced"
+
+
+# --- amount -----------------------------------------------------------------------------------------------------
+def money_root(doc: Doc, money: dict[str, Any]) -> Token | None:
+    span = doc.char_span(money["start"], money["end"], alignment_mode="expand")
+    return span.root if span is not None and len(span) else None
+
+
+def path_to(token: Token, target: Token, limit: int = 8) -> list[Token] | None:
+    """Tokens from `token` up through the lowest common ancestor and down to `target` (None if too far)."""
+    up = [token]
+    while up[-1].head is not up[-1] and len(up) < 20:
+        up.append(up[-1].head)
+    target_up = [target]
+    while target_up[-1].head is not target_up[-1] and len(target_up) < 20:
+        target_up.append(target_up[-1].head)
+    common = next((t for t in up if t in target_up), None)
+    if common is None:
+        return None
+    path = up[: up.index(common) + 1] + list(reversed(target_up[: target_up.index(common)]))
+    return path if len(path) <= limit else None
+
+
+def not_deal_value(doc: Doc, money: dict[str, Any], path: list[Token], trigger: Token) -> bool:
+    """Revenue, valuations, spending plans, fees…: money whose context says it is not the deal's value."""
+    context = amount_context()
+    nouns, verbs = set(context["non_deal_nouns"]), set(context["non_deal_verbs"])
+    for token in path:
+        if token is trigger:
+            continue
+        lemma = token.lemma_.lower()
+        if token.pos_ in ("NOUN", "PROPN") and (lemma in nouns or token.lower_ in nouns):
+            return True
+        if token.pos_ == "VERB" and lemma in verbs:
+            return True
+        if token.pos_ == "VERB":
+            for child in token.children:
+                if child.dep_ in ("dobj", "nsubj", "nsubjpass") and child.lemma_.lower() in nouns and child is not trigger:
+                    return True
+    before = doc.text[max(0, money["start"] - 30) : money["start"]].lower()
+    after = doc.text[money["end"] : money["end"] + 30].lower()
+    return any(before.rstrip().endswith(b) for b in context["before"]) or any(
+        after.lstrip().startswith(a) for a in context["after"]
+    )
+
+
+def deal_amount(doc: Doc, trigger: Trigger, sentence: Span) -> dict[str, Any] | None:
+    """The deal's value: the closest money to the trigger in its sentence that is a transaction value."""
+    best: tuple[int, dict[str, Any]] | None = None
+    for money in doc._.money or []:
+        if not (sentence.start_char <= money["start"] < sentence.end_char):
+            continue
+        if money.get("per_share") or not money.get("disclosed", True) or money["value"] is None:
+            continue
+        root = money_root(doc, money)
+        if root is None:
+            continue
+        path = path_to(root, trigger.token)
+        if path is None or not_deal_value(doc, money, path, trigger.token):
+            continue
+        if best is None or len(path) < best[0]:
+            best = (len(path), money)
+    if best is None:
+        return None
+    money = best[1]
+    return {key: money[key] for key in ("text", "value", "currency", "usd", "approximate") if key in money} | (
+        {"min": money["min"], "max": money["max"]} if "max" in money else {}
+    )
+
+
+# --- merging ----------------------------------------------------------------------------------------------------
+def compatible(a: DealMention, b: DealMention) -> bool:
+    """Two mentions describe the same deal: same party set (one may name fewer) and a compatible type."""
+    same_family = TYPE_FAMILY[a.deal_type] == TYPE_FAMILY[b.deal_type]
+    weak = {"partnership"}
+    if not (same_family or a.deal_type in weak or b.deal_type in weak or a.generic or b.generic):
+        return False
+    pa, pb = set(a.parties), set(b.parties)
+    if not (pa <= pb or pb <= pa):
+        return False
+    if a.amount and b.amount and a.amount.get("usd") and b.amount.get("usd"):
+        ratio = a.amount["usd"] / b.amount["usd"]
+        if not 0.5 <= ratio <= 2:
+            return False
+    return True
+
+
+def merge_mentions(mentions: Iterable[DealMention]) -> list[list[DealMention]]:
+    groups: list[list[DealMention]] = []
+    for mention in mentions:
+        for group in groups:
+            if all(compatible(mention, other) for other in group):
+                group.append(mention)
+                break
+        else:
+            groups.append([mention])
+    # A group made only of one-party mentions that another deal of the article covers adds nothing.
+    full = [g for g in groups if max(len(m.parties) for m in g) >= 2]
+    return [g for g in groups if g in full or not any(covered(g, f) for f in full)]
+
+
+def covered(group: list[DealMention], by: list[DealMention]) -> bool:
+    companies = set().union(*(m.parties for m in by))
+    return all(set(m.parties) <= companies for m in group)
+
+
+def best_of(group: list[DealMention]) -> DealMention:
+    """The mention that states the deal best: most parties, not generic, not a bare partnership, most confident."""
+    return max(group, key=lambda m: (len(m.parties), not m.generic, m.deal_type != "partnership", m.confidence,
+                                     -m.sentence.start))
+
+
+def deal_as_dict(doc: Doc, group: list[DealMention]) -> dict[str, Any]:
+    best = best_of(group)
+    deal_type = best.deal_type
+    parties: dict[int, str] = {}
+    for mention in sorted(group, key=lambda m: m is not best):
+        for company, role in mention.parties.items():
+            if mention.deal_type == deal_type or company not in parties:
+                parties.setdefault(company, role)
+    parties = finalize_roles(deal_type, parties)
+    amount = best.amount or next((m.amount for m in group if m.amount), None)
+    statuses = [m.status for m in group]
+    status = max(statuses, key=lambda s: STATUS_ORDER[s])
+    if status != "terminated" and "rumored" in statuses and best.status == "rumored":
+        status = "rumored"
+    term = best.term or next((m.term for m in group if m.term), None)
+    companies = doc._.companies
+    confidence = min(0.99, best.confidence + 0.03 * (len(group) - 1))
+    return {
+        "type": deal_type,
+        "status": status,
+        "parties": [{"name": companies[c]["name"], "role": role} for c, role in sorted(parties.items())],
+        "amount": amount,
+        "term": term,
+        "evidence": best.sentence.text.strip(),
+        "evidence_start": best.sentence.start_char,
+        "evidence_end": best.sentence.end_char,
+        "confidence": round(confidence, 2),
+        "mentions": sorted({m.sentence.text.strip() for m in group}),
+    }
+
+
+@Language.factory("dealwire_deals")
+def make_deal_extractor(nlp: Language, name: str) -> DealExtractor:
+    return DealExtractor(nlp)

@@ -1,0 +1,120 @@
+"""The ingest flow: sources → fetch → parse → deduplicate → extract → store.
+
+Tasks work on whole batches (one task run per step, not per article) because a Prefect task run costs hundreds
+of milliseconds. Results go to the deal database, not to Prefect's result storage.
+"""
+
+from dataclasses import asdict
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from config.settings import Settings, get_settings
+from extractors.article import Article, parse_document
+from extractors.extract import extract_articles
+from extractors.pipeline import load_pipeline
+from models.db import create_schema, display_url, make_engine, session_scope
+from models.store import ExtractedArticle, StoreSummary, content_hash, known_articles, record_failures, store_extractions
+from sources.collect import collect_documents
+from sources.documents import Failure, RawDocument
+
+EXTRACTOR_VERSION = "0.1.0"
+
+
+def failure_dict(failure: Failure) -> dict[str, str]:
+    return {"url": failure.url, "source": failure.source, "reason": failure.reason}
+
+
+@task(name="collect", cache_policy=NO_CACHE)
+def collect(settings: Settings, sources: list[str], paths: list[str], urls: list[str], feeds: list[str]
+            ) -> tuple[list[RawDocument], list[Failure]]:
+    documents: list[RawDocument] = []
+    failures: list[Failure] = []
+    for item in collect_documents(settings, sources, paths, urls, feeds):
+        (failures if isinstance(item, Failure) else documents).append(item)  # type: ignore[arg-type]
+    return documents, failures
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse(documents: list[RawDocument]) -> tuple[list[Article], list[Failure]]:
+    articles: list[Article] = []
+    failures: list[Failure] = []
+    for document in documents:
+        result = parse_document(document)
+        (failures if isinstance(result, Failure) else articles).append(result)  # type: ignore[arg-type]
+    return articles, failures
+
+
+@task(name="deduplicate", cache_policy=NO_CACHE)
+def deduplicate(settings: Settings, articles: list[Article], reprocess: bool) -> tuple[list[Article], int]:
+    """Drop articles already stored (same URL or same content) and repeats within the batch."""
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    hashes = [content_hash(article.text) for article in articles]
+    with session_scope(engine) as session:
+        stored_urls, stored_hashes = known_articles(session, [a.url for a in articles], hashes)
+    fresh: list[Article] = []
+    seen: set[str] = set()
+    duplicates = 0
+    for article, digest in zip(articles, hashes, strict=True):
+        stored = article.url in stored_urls or digest in stored_hashes
+        if digest in seen or stored and not reprocess:
+            duplicates += 1
+            continue
+        seen.add(digest)
+        fresh.append(article)
+    return fresh, duplicates
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract(settings: Settings, articles: list[Article]) -> list[ExtractedArticle]:
+    if not articles:
+        return []
+    nlp = load_pipeline(settings.nlp.model)
+    return [
+        ExtractedArticle(a.url, a.source, a.title, a.published, a.language, a.text, extraction)
+        for a, extraction in extract_articles(nlp, articles, settings.nlp.batch_size, settings.nlp.n_process)
+    ]
+
+
+@task(name="store", cache_policy=NO_CACHE)
+def store(settings: Settings, items: list[ExtractedArticle], failures: list[Failure]) -> StoreSummary:
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    with session_scope(engine) as session:
+        summary = store_extractions(session, items, EXTRACTOR_VERSION)
+        record_failures(session, [failure_dict(f) for f in failures])
+    summary.failed = [{"url": f.url, "reason": f.reason} for f in failures]
+    return summary
+
+
+@flow(name="ingest", log_prints=False)
+def ingest(
+    sources: list[str] | None = None,
+    paths: list[str] | None = None,
+    urls: list[str] | None = None,
+    feeds: list[str] | None = None,
+    reprocess: bool = False,
+) -> dict[str, Any]:
+    """Ingest articles from configured sources, folders, URLs and feeds into the deal database.
+
+    Returns the run summary: new and duplicate articles, failures with reasons, new and updated deals, and the
+    database location. Re-running the same inputs adds nothing."""
+    settings = get_settings()
+    logger = get_run_logger()
+    documents, fetch_failures = collect(settings, sources or [], paths or [], urls or [], feeds or [])
+    articles, parse_failures = parse(documents)
+    fresh, duplicates = deduplicate(settings, articles, reprocess)
+    extracted = extract(settings, fresh)
+    summary = store(settings, extracted, fetch_failures + parse_failures)
+    summary.articles_duplicate = duplicates
+    result = asdict(summary) | {"database": display_url(make_engine(settings.database_url))}
+    result["deals"] = [
+        {"source": item.url, **deal} for item in extracted for deal in item.extraction["deals"]
+    ]
+    logger.info(
+        "ingest: %d new articles, %d duplicates, %d failed, %d new deals, %d updated deals",
+        summary.articles_new, duplicates, len(summary.failed), summary.deals_new, summary.deals_updated,
+    )
+    return result

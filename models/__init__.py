@@ -1,0 +1,1 @@
+"""Models: the deal database (SQLModel tables, sessions, storing and querying). No fetching or NLP here."""

@@ -1,0 +1,174 @@
+"""Storing extraction results: idempotent upserts of articles, companies, deals, parties and mentions."""
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from extractors.names import name_key
+from models.tables import Article, Company, Deal, DealMention, DealParty, FetchFailure, utcnow
+
+STATUS_ORDER = {"rumored": 0, "announced": 1, "completed": 2, "terminated": 3}
+TYPE_FAMILY = {
+    "acquisition": "ma", "merger": "ma", "investment": "invest", "funding_round": "invest",
+    "debt_financing": "debt", "ipo": "ipo", "contract": "contract", "partnership": "partnership",
+    "joint_venture": "joint_venture", "licensing": "licensing",
+}
+
+
+@dataclass
+class StoreSummary:
+    articles_new: int = 0
+    articles_duplicate: int = 0
+    deals_new: int = 0
+    deals_updated: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """What the extract step hands to the store step for one article."""
+
+    url: str
+    source: str
+    title: str | None
+    published: Any  # date | None
+    language: str | None
+    text: str
+    extraction: dict[str, Any]
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of the text with whitespace and case normalised, so re-rendered copies hash alike."""
+    return hashlib.sha256(re.sub(r"\s+", " ", text).strip().lower().encode("utf-8")).hexdigest()
+
+
+def deal_key(deal: dict[str, Any]) -> str:
+    """A deal's natural key: its type family and the set of its parties' companies."""
+    parties = sorted({name_key(p["name"]) for p in deal["parties"]})
+    return hashlib.sha256(f"{TYPE_FAMILY[deal['type']]}|{'|'.join(parties)}".encode()).hexdigest()[:40]
+
+
+def known_articles(session: Session, urls: Iterable[str], hashes: Iterable[str]) -> tuple[set[str], set[str]]:
+    """URLs and content hashes already stored, among those given."""
+    url_list, hash_list = list(set(urls)), list(set(hashes))
+    found_urls = set(session.exec(select(Article.url).where(col(Article.url).in_(url_list))).all())
+    found_hashes = set(
+        session.exec(select(Article.content_hash).where(col(Article.content_hash).in_(hash_list))).all()
+    )
+    return found_urls, found_hashes
+
+
+def get_or_create_company(session: Session, name: str, ticker: str | None, cik: int | None) -> Company:
+    key = name_key(name)
+    company = session.exec(select(Company).where(Company.key == key)).first()
+    if company is not None:
+        if company.ticker is None and ticker:
+            company.ticker, company.cik = ticker, cik
+        return company
+    try:
+        # A savepoint, so that losing a race with a concurrent writer costs only this insert.
+        with session.begin_nested():
+            company = Company(key=key, name=name, ticker=ticker, cik=cik)
+            session.add(company)
+    except IntegrityError:
+        company = session.exec(select(Company).where(Company.key == key)).one()
+    return company
+
+
+def upsert_article(session: Session, item: ExtractedArticle, version: str) -> tuple[Article, bool]:
+    digest = content_hash(item.text)
+    article = session.exec(select(Article).where(Article.url == item.url)).first()
+    if article is not None:
+        article.content_hash, article.text, article.title = digest, item.text, item.title
+        article.published, article.language, article.extractor_version = item.published, item.language, version
+        return article, False
+    article = Article(
+        url=item.url, content_hash=digest, source=item.source, title=item.title, published=item.published,
+        language=item.language, text=item.text, extractor_version=version,
+    )
+    session.add(article)
+    session.flush()
+    return article, True
+
+
+def upsert_deal(session: Session, article: Article, deal: dict[str, Any], companies: dict[str, dict[str, Any]],
+                version: str) -> str:
+    """Insert or update one deal with its parties and this article's mention; returns "new", "updated" or
+    "unchanged"."""
+    key = deal_key(deal)
+    record = session.exec(select(Deal).where(Deal.deal_key == key)).first()
+    amount = deal.get("amount") or {}
+    outcome = "unchanged"
+    if record is None:
+        record = Deal(
+            deal_key=key, type=deal["type"], status=deal["status"], amount_text=amount.get("text"),
+            amount_value=amount.get("value"), amount_currency=amount.get("currency"), amount_usd=amount.get("usd"),
+            amount_approximate=bool(amount.get("approximate")), term=deal.get("term"),
+            confidence=deal.get("confidence", 0.0),
+        )
+        session.add(record)
+        session.flush()
+        outcome = "new"
+    else:
+        # Status only moves forward; a precise amount replaces a missing or approximate one.
+        if STATUS_ORDER[deal["status"]] > STATUS_ORDER[record.status]:
+            record.status, outcome = deal["status"], "updated"
+        if amount.get("value") is not None and (record.amount_value is None or (
+                record.amount_approximate and not amount.get("approximate"))):
+            record.amount_text, record.amount_value = amount.get("text"), amount.get("value")
+            record.amount_currency, record.amount_usd = amount.get("currency"), amount.get("usd")
+            record.amount_approximate, outcome = bool(amount.get("approximate")), "updated"
+        record.term = record.term or deal.get("term")
+        record.last_seen = utcnow()
+    assert record.id is not None
+    for party in deal["parties"]:
+        info = companies.get(party["name"], {})
+        company = get_or_create_company(session, party["name"], info.get("ticker"), info.get("cik"))
+        exists = session.exec(
+            select(DealParty).where(DealParty.deal_id == record.id, DealParty.company_id == company.id)
+        ).first()
+        if exists is None:
+            session.add(DealParty(deal_id=record.id, company_id=company.id, role=party["role"]))
+    mention = session.exec(
+        select(DealMention).where(DealMention.deal_id == record.id, DealMention.article_id == article.id)
+    ).first()
+    if mention is None:
+        session.add(DealMention(
+            deal_id=record.id, article_id=article.id, evidence=deal["evidence"],
+            evidence_start=deal.get("evidence_start"), evidence_end=deal.get("evidence_end"),
+            confidence=deal.get("confidence", 0.0), extractor_version=version,
+        ))
+        outcome = "updated" if outcome == "unchanged" else outcome
+    session.flush()
+    return outcome
+
+
+def store_extractions(session: Session, items: Iterable[ExtractedArticle], version: str) -> StoreSummary:
+    """Store articles with their companies and deals. Articles already stored under the same URL are updated
+    in place (a re-extraction), never duplicated."""
+    summary = StoreSummary()
+    for item in items:
+        article, is_new = upsert_article(session, item, version)
+        summary.articles_new += is_new
+        companies = {c["name"]: c for c in item.extraction["companies"]}
+        for deal in item.extraction["deals"]:
+            outcome = upsert_deal(session, article, deal, companies, version)
+            summary.deals_new += outcome == "new"
+            summary.deals_updated += outcome == "updated"
+    return summary
+
+
+def record_failures(session: Session, failures: Iterable[dict[str, str]]) -> None:
+    """One row per failed URL; a repeated failure updates its reason and attempt count."""
+    for failure in failures:
+        row = session.exec(select(FetchFailure).where(FetchFailure.url == failure["url"])).first()
+        if row is None:
+            session.add(FetchFailure(url=failure["url"], source=failure["source"], reason=failure["reason"]))
+        else:
+            row.reason, row.attempts, row.last_attempt = failure["reason"], row.attempts + 1, utcnow()
+    session.flush()

@@ -1,0 +1,93 @@
+"""The deal database schema. Unique constraints encode identity: an article by its URL, a company by its
+normalised name, a deal by its natural key (type family + the set of its parties' companies)."""
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "articles"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True, index=True, max_length=2048)
+    content_hash: str = Field(index=True, max_length=64)
+    source: str = Field(max_length=256)
+    title: str | None = Field(default=None, sa_column=Column(Text))
+    published: date | None = Field(default=None, index=True)
+    language: str | None = Field(default=None, max_length=16)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    extractor_version: str = Field(max_length=32)
+    fetched_at: datetime = Field(default_factory=utcnow)
+
+
+class Company(SQLModel, table=True):
+    __tablename__ = "companies"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, index=True, max_length=512)  # extractors.names.name_key
+    name: str = Field(max_length=512)
+    ticker: str | None = Field(default=None, max_length=16)
+    cik: int | None = None
+
+
+class Deal(SQLModel, table=True):
+    __tablename__ = "deals"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_key: str = Field(unique=True, index=True, max_length=64)
+    type: str = Field(index=True, max_length=32)
+    status: str = Field(index=True, max_length=16)
+    amount_text: str | None = Field(default=None, max_length=256)
+    amount_value: float | None = None
+    amount_currency: str | None = Field(default=None, max_length=8)
+    amount_usd: float | None = Field(default=None, index=True)
+    amount_approximate: bool = False
+    term: str | None = Field(default=None, max_length=256)
+    confidence: float = 0.0
+    first_seen: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow)
+
+
+class DealParty(SQLModel, table=True):
+    __tablename__ = "deal_parties"
+    __table_args__ = (UniqueConstraint("deal_id", "company_id", name="uq_deal_party"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", index=True)
+    company_id: int = Field(foreign_key="companies.id", index=True)
+    role: str = Field(max_length=16)
+
+
+class DealMention(SQLModel, table=True):
+    """An article that reports a deal, with the sentence that states it."""
+
+    __tablename__ = "deal_mentions"
+    __table_args__ = (UniqueConstraint("deal_id", "article_id", name="uq_deal_mention"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", index=True)
+    article_id: int = Field(foreign_key="articles.id", index=True)
+    evidence: str = Field(sa_column=Column(Text, nullable=False))
+    evidence_start: int | None = None
+    evidence_end: int | None = None
+    confidence: float = 0.0
+    extractor_version: str = Field(max_length=32)
+
+
+class FetchFailure(SQLModel, table=True):
+    """An input that could not become an article, and why. One row per URL; the latest reason wins."""
+
+    __tablename__ = "fetch_failures"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True, index=True, max_length=2048)
+    source: str = Field(max_length=256)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    attempts: int = 1
+    last_attempt: datetime = Field(default_factory=utcnow)
