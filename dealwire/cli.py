@@ -20,8 +20,12 @@ from dealwire.output import deals_table, print_json
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="dealwire: corporate deals from business news.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="dealwire: corporate deals from business news.",
+)
 out = Console()
 err = Console(stderr=True)
 
@@ -43,14 +47,23 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def progress(console: Console) -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=True, disable=not console.is_terminal)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
 
 
 @app.command()
 def extract(
     inputs: Annotated[list[str], typer.Argument(help="HTML or .txt files, http(s) URLs, or - for stdin.")],
-    output_format: Annotated[ExtractFormat, typer.Option("--format", "-f", help="Output format.")] = ExtractFormat.table,
+    output_format: Annotated[
+        ExtractFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExtractFormat.table,
 ) -> None:
     """Extract companies, money and deals from articles, without a database."""
     from extractors.article import Article, parse_document
@@ -96,8 +109,12 @@ def extract(
 
 @app.command()
 def ingest(
-    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="A configured source name.")] = None,
-    path: Annotated[list[Path] | None, typer.Option("--path", help="A folder of .html/.txt articles.")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="A configured source name.")
+    ] = None,
+    path: Annotated[
+        list[Path] | None, typer.Option("--path", help="A folder of .html/.txt articles.")
+    ] = None,
     url: Annotated[list[str] | None, typer.Option("--url", help="An article URL.")] = None,
     feed: Annotated[list[str] | None, typer.Option("--feed", help="An RSS/Atom feed URL.")] = None,
     reprocess: Annotated[bool, typer.Option(help="Re-extract articles that are already stored.")] = False,
@@ -112,7 +129,10 @@ def ingest(
 
     try:
         summary = ingest_flow(
-            sources=source or [], paths=[str(p) for p in path or []], urls=url or [], feeds=feed or [],
+            sources=source or [],
+            paths=[str(p) for p in path or []],
+            urls=url or [],
+            feeds=feed or [],
             reprocess=reprocess,
         )
     except (ModelNotInstalled, UnknownSource) as exc:
@@ -125,11 +145,93 @@ def ingest(
         out.print(
             f"articles: {summary['articles_new']} new, {summary['articles_duplicate']} duplicate, "
             f"{len(summary['failed'])} failed · deals: {summary['deals_new']} new, "
-            f"{summary['deals_updated']} updated · stored in {summary['database']}", highlight=False,
+            f"{summary['deals_updated']} updated · stored in {summary['database']}",
+            highlight=False,
         )
         for failure in summary["failed"]:
             err.print(f"[red]failed[/] {failure['url']}: {failure['reason']}", highlight=False)
     if summary["failed"]:
+        raise typer.Exit(1)
+
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "eval" / "corpus"
+FLOORS_FILE = Path(__file__).resolve().parents[1] / "tests" / "eval" / "floors.json"
+
+
+@app.command(name="eval")
+def evaluate_command(
+    corpus: Annotated[
+        Path, typer.Argument(help="Folder of <id>.txt articles with <id>.json labels.")
+    ] = DEFAULT_CORPUS,
+    output_format: Annotated[SummaryFormat, typer.Option("--format", "-f")] = SummaryFormat.table,
+    errors: Annotated[int, typer.Option(help="Also list this many wrong, missed or spurious deals.")] = 0,
+    check: Annotated[
+        bool, typer.Option(help="Exit 1 when a metric is below its floor in tests/eval/floors.json.")
+    ] = False,
+) -> None:
+    """Score the extractor on a labeled corpus: precision, recall and F1 per slot."""
+    import json
+    from datetime import date
+
+    from rich.table import Table
+
+    from dealwire.evaluation import check_floors, evaluate, load_corpus
+    from extractors.article import Article
+    from extractors.extract import extract_articles
+    from extractors.pipeline import ModelNotInstalled, load_pipeline
+
+    if not corpus.is_dir():
+        raise fail(f"no corpus folder at {corpus}")
+    labeled = load_corpus(corpus)
+    if not labeled:
+        raise fail(f"no labeled articles (<id>.txt + <id>.json) in {corpus}")
+    settings = get_settings()
+    try:
+        nlp = load_pipeline(settings.nlp.model)
+    except ModelNotInstalled as exc:
+        raise fail(str(exc)) from None
+    articles = [
+        Article(
+            item.id,
+            item.id,
+            None,
+            date.fromisoformat(item.label["published"]) if item.label.get("published") else None,
+            "en",
+            item.text,
+        )
+        for item in labeled
+    ]
+    extractions = []
+    with progress(err) as bar:
+        task = bar.add_task("extracting", total=len(articles))
+        for _, record in extract_articles(nlp, articles, settings.nlp.batch_size):
+            extractions.append(record)
+            bar.advance(task)
+    result = evaluate(labeled, extractions)
+    metrics = result.metrics()
+    floors = json.loads(FLOORS_FILE.read_text())["floors"] if FLOORS_FILE.exists() else {}
+    if output_format is SummaryFormat.json:
+        print_json(out, {"articles": result.articles, "metrics": metrics, "floors": floors})
+    else:
+        table = Table(
+            title=f"dealwire eval: {result.articles} articles, {result.detection.gold} labeled deals"
+        )
+        for column in ("metric", "value", "floor"):
+            table.add_column(column)
+        for name, value in metrics.items():
+            table.add_row(name, f"{value:g}", f"{floors[name]:g}" if name in floors else "")
+        out.print(table)
+    for error in result.errors[:errors]:
+        err.print(
+            f"{error['article']} {error['kind']}: predicted {error.get('predicted', '-')} | "
+            f"gold {error.get('gold', '-')}",
+            highlight=False,
+            markup=False,
+        )
+    problems = check_floors(metrics, floors)
+    for problem in problems:
+        err.print(f"[red]below floor[/] {problem}", highlight=False)
+    if check and problems:
         raise typer.Exit(1)
 
 

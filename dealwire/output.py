@@ -16,7 +16,11 @@ def money_text(amount: dict[str, Any] | None) -> str:
     usd = amount.get("usd")
     if usd is None or amount.get("currency") == "USD":
         return str(amount["text"])
-    return f"{amount['text']} (≈ ${usd / 1e6:,.0f}m)" if usd < 1e9 else f"{amount['text']} (≈ ${usd / 1e9:,.2f}bn)"
+    return (
+        f"{amount['text']} (≈ ${usd / 1e6:,.0f}m)"
+        if usd < 1e9
+        else f"{amount['text']} (≈ ${usd / 1e9:,.2f}bn)"
+    )
 
 
 def parties_text(parties: Iterable[dict[str, Any]]) -> str:
@@ -30,8 +34,13 @@ def deals_table(rows: list[tuple[str, dict[str, Any]]], title: str) -> Table:
         table.add_column(column, overflow="fold")
     for source, deal in rows:
         table.add_row(
-            source, deal["type"], deal["status"], parties_text(deal["parties"]), money_text(deal.get("amount")),
-            deal.get("term") or "", f"{deal.get('confidence', 0):.2f}",
+            source,
+            deal["type"],
+            deal["status"],
+            parties_text(deal["parties"]),
+            money_text(deal.get("amount")),
+            deal.get("term") or "",
+            f"{deal.get('confidence', 0):.2f}",
         )
     return table
 

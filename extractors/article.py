@@ -16,10 +16,39 @@ from sources.documents import Failure, RawDocument
 
 # English function words: their share of the words tells English text from other languages cheaply.
 ENGLISH_MARKERS = frozenset(
-    "the of and to a in is that for on with as by at from it its was said has have will be are an which".split()
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "a",
+        "in",
+        "is",
+        "that",
+        "for",
+        "on",
+        "with",
+        "as",
+        "by",
+        "at",
+        "from",
+        "it",
+        "its",
+        "was",
+        "said",
+        "has",
+        "have",
+        "will",
+        "be",
+        "are",
+        "an",
+        "which",
+    ]
 )
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MAX_TITLE_CHARS = 200
+# Fewer words than this is a navigation stub, an error page or a consent wall, not an article.
+MIN_ARTICLE_WORDS = 15
 
 
 @dataclass(frozen=True)
@@ -37,7 +66,9 @@ class Article:
 def decode(document: RawDocument) -> str:
     """Bytes to text: the HTTP charset, then the document's own declaration, then detection."""
     known = [document.charset] if document.charset else []
-    dammit = UnicodeDammit(document.content, known_definite_encodings=known, is_html=document.content_type == "text/html")
+    dammit = UnicodeDammit(
+        document.content, known_definite_encodings=known, is_html=document.content_type == "text/html"
+    )
     if dammit.unicode_markup is None:
         return document.content.decode("utf-8", errors="replace")
     return dammit.unicode_markup
@@ -71,7 +102,11 @@ def title_of_plain_text(text: str) -> str | None:
     """The first line is a headline when it is short, not a sentence, and followed by an empty line."""
     first, _, rest = text.lstrip().partition("\n")
     first = first.strip()
-    if not first or len(first) > MAX_TITLE_CHARS or not rest.startswith("\n") and not rest.startswith("\r\n"):
+    if (
+        not first
+        or len(first) > MAX_TITLE_CHARS
+        or (not rest.startswith("\n") and not rest.startswith("\r\n"))
+    ):
         return None
     return None if first.endswith((".", "?", "!")) and not first.isupper() else first
 
@@ -86,9 +121,12 @@ def parse_html(document: RawDocument, markup: str) -> Article | Failure:
     extracted = trafilatura.bare_extraction(
         markup, url=document.url, with_metadata=True, include_comments=False, include_tables=False
     )
+    if isinstance(extracted, dict):  # only with as_dict=True, which dealwire never asks for
+        raise TypeError("trafilatura returned a dict")
     text = clean_lines(extracted.text or "") if extracted else ""
-    if not text:
+    if len(WORD.findall(text)) < MIN_ARTICLE_WORDS:
         return Failure(document.source, document.url, "no article text found in the page")
+    assert extracted is not None  # text was found above
     title = extracted.title or None
     if title and not text.startswith(title):
         text = f"{title}\n{text}"
@@ -110,4 +148,6 @@ def parse_document(document: RawDocument) -> Article | Failure:
     text = clean_lines(markup)
     if not text:
         return Failure(document.source, document.url, "empty document")
-    return Article(document.source, document.url, title_of_plain_text(markup), None, guess_language(text), text)
+    return Article(
+        document.source, document.url, title_of_plain_text(markup), None, guess_language(text), text
+    )

@@ -109,7 +109,7 @@ class CompanyRecognizer:
     def acceptable_gazetteer_hit(self, doc: Doc, start: int, end: int, known: KnownCompany) -> bool:
         """Curated names always count. A single SEC word ("Target", "Visa", "Block") needs support: the model
         tags it as an organisation, or a legal suffix follows, so common words do not become companies."""
-        if known.curated or end - start > 1 and not doc[start:end].text.isupper():
+        if known.curated or (end - start > 1 and not doc[start:end].text.isupper()):
             return True
         if end < len(doc) and self.is_suffix(doc[end]):
             return True
@@ -123,7 +123,7 @@ class CompanyRecognizer:
                 continue
             known = self.gazetteer.lookup(doc[start:end].text)
             has_suffix = any(self.is_suffix(token) for token in doc[start:end])
-            if ent.label_ == "ORG" or has_suffix or known is not None and known.curated:
+            if ent.label_ == "ORG" or has_suffix or (known is not None and known.curated):
                 spans.extend(split_possessive(doc, start, end, self.gazetteer))
         for start, end in self.name_runs(doc):
             spans.extend(self.gazetteer_spans(doc, start, end))
@@ -132,7 +132,31 @@ class CompanyRecognizer:
                 if self.is_suffix(doc[k]):
                     spans.append((start, k + 1, self.gazetteer.lookup(doc[start : k + 1].text)))
                     break
+        spans.extend(self.described_names(doc))
         return resolve_overlaps(spans)
+
+    def described_names(self, doc: Doc) -> Iterator[tuple[int, int, KnownCompany | None]]:
+        """Names the model missed but the text describes as a company: "Lumenfold, an Austin-based startup",
+        "the chipmaker Lumenfold", "Lumenfold Inc"."""
+        for start, end in self.name_runs(doc):
+            last = doc[end - 1]
+            if last.ent_type_ in ("PERSON", "GPE", "LOC", "NORP", "DATE", "TIME"):
+                continue
+            described = (
+                any(
+                    child.dep_ == "appos" and child.lemma_.lower() in self.reference_nouns
+                    for child in last.children
+                )
+                or (last.dep_ == "appos" and last.head.lemma_.lower() in self.reference_nouns)
+                or any(
+                    child.dep_ == "compound"
+                    and child.i < start
+                    and child.lemma_.lower() in self.reference_nouns
+                    for child in last.children
+                )
+            )
+            if described:
+                yield start, end, self.gazetteer.lookup(doc[start:end].text)
 
     def rejected_name(self, text: str, key: str) -> bool:
         if not key or key in self.rejected or len(key) < 2 or key.isdigit():
@@ -146,7 +170,7 @@ class CompanyRecognizer:
         found = []
         for start, end, known in self.candidates(doc):
             span = doc[start:end]
-            key = known and name_key(known.name) or name_key(span.text)
+            key = (known and name_key(known.name)) or name_key(span.text)
             if self.rejected_name(span.text, key):
                 continue
             found.append(Mention(start, end, span.text, key, known, start in headings))
@@ -162,12 +186,48 @@ class CompanyRecognizer:
             elif mention.known and not target.known:
                 target.known, target.key = mention.known, mention.key
             target.mentions.append(mention)
+        self.add_repeated_names(doc, clusters)
         # A company seen only in headings (often a sub-heading the model misread) is not kept.
         clusters = [c for c in clusters if not all(m.in_heading for m in c.mentions)]
         for cluster in clusters:
             cluster.name = canonical_name(cluster)
         self.add_references(doc, clusters)
         return clusters
+
+    @staticmethod
+    def add_repeated_names(doc: Doc, clusters: list[CompanyCluster]) -> None:
+        """One sense per article: a name recognised once as a company is a company wherever it recurs, even
+        where the model tagged it otherwise or not at all."""
+        taken = {i for c in clusters for m in c.mentions for i in range(m.start, m.end)}
+        forms: dict[str, list[tuple[list[str], CompanyCluster]]] = {}
+        for cluster in clusters:
+            for mention in cluster.mentions:
+                words = [t.text for t in doc[mention.start : mention.end]]
+                if words and is_capitalised(doc[mention.start]):
+                    forms.setdefault(words[0], []).append((words, cluster))
+        headings = heading_lines(doc)
+        for token in doc:
+            if token.i in taken or token.text not in forms:
+                continue
+            for words, cluster in sorted(forms[token.text], key=lambda f: -len(f[0])):
+                end = token.i + len(words)
+                if [t.text for t in doc[token.i : end]] == words and not any(
+                    i in taken for i in range(token.i, end)
+                ):
+                    cluster.mentions.append(
+                        Mention(
+                            token.i,
+                            end,
+                            doc[token.i : end].text,
+                            cluster.key,
+                            cluster.known,
+                            token.i in headings,
+                        )
+                    )
+                    taken.update(range(token.i, end))
+                    break
+        for cluster in clusters:
+            cluster.mentions.sort(key=lambda m: m.start)
 
     def add_references(self, doc: Doc, clusters: list[CompanyCluster]) -> None:
         """Attach "the company", "the Redmond-based firm", "the tech giant" to the company they refer back to:
@@ -191,7 +251,9 @@ class CompanyRecognizer:
             antecedent = self.antecedent(doc, det.i, owner)
             if antecedent is not None:
                 antecedent.mentions.append(
-                    Mention(det.i, token.i + 1, doc[det.i : token.i + 1].text, antecedent.key, None, False, True)
+                    Mention(
+                        det.i, token.i + 1, doc[det.i : token.i + 1].text, antecedent.key, None, False, True
+                    )
                 )
 
     @staticmethod
@@ -209,7 +271,9 @@ class CompanyRecognizer:
                 continue
             recent = recent or cluster
             token = doc[i]
-            if token.dep_ in SUBJECT_DEPS or token.dep_ in ("compound", "poss") and token.head.dep_ in SUBJECT_DEPS:
+            if token.dep_ in SUBJECT_DEPS or (
+                token.dep_ in ("compound", "poss") and token.head.dep_ in SUBJECT_DEPS
+            ):
                 return cluster
         return recent
 
@@ -237,7 +301,7 @@ def trim_span(span: Span) -> tuple[int, int]:
 def split_possessive(
     doc: Doc, start: int, end: int, gazetteer: Gazetteer
 ) -> list[tuple[int, int, KnownCompany | None]]:
-    """"Alphabet Inc.'s Google" → parent "Alphabet Inc." and unit "Google"."""
+    """ "Alphabet Inc.'s Google" → parent "Alphabet Inc." and unit "Google"."""
     for i in range(start + 1, end - 1):
         if doc[i].lower_ in {"'s", "’s"}:
             return [
@@ -263,8 +327,10 @@ def resolve_overlaps(
 
 
 def initials(text: str) -> str:
-    """"american motors corp" → "amc"."""
-    return "".join(word[0] for word in text.replace("-", " ").split() if word not in {"of", "and", "&", "the"})
+    """ "american motors corp" → "amc"."""
+    return "".join(
+        word[0] for word in text.replace("-", " ").split() if word not in {"of", "and", "&", "the"}
+    )
 
 
 def same_company(cluster: CompanyCluster, mention: Mention) -> bool:
@@ -278,8 +344,10 @@ def same_company(cluster: CompanyCluster, mention: Mention) -> bool:
     if short and long_[: len(short)] == short and len(short[0]) > 2:
         return True
     acronym = mention.text.replace(".", "")
-    return acronym.isupper() and 2 <= len(acronym) <= 5 and any(
-        initials(m.text.lower()).upper() == acronym for m in cluster.mentions
+    return (
+        acronym.isupper()
+        and 2 <= len(acronym) <= 5
+        and any(initials(m.text.lower()).upper() == acronym for m in cluster.mentions)
     )
 
 
@@ -299,8 +367,14 @@ def cluster_as_dict(doc: Doc, cluster: CompanyCluster) -> dict[str, object]:
         "ticker": cluster.known.ticker if cluster.known else None,
         "cik": cluster.known.cik if cluster.known else None,
         "mentions": [
-            {"text": m.text, "start": doc[m.start].idx, "end": doc[m.end - 1].idx + len(doc[m.end - 1].text),
-             "start_token": m.start, "end_token": m.end, "descriptive": m.descriptive}
+            {
+                "text": m.text,
+                "start": doc[m.start].idx,
+                "end": doc[m.end - 1].idx + len(doc[m.end - 1].text),
+                "start_token": m.start,
+                "end_token": m.end,
+                "descriptive": m.descriptive,
+            }
             for m in sorted(cluster.mentions, key=lambda m: m.start)
         ],
     }

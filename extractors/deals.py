@@ -26,21 +26,46 @@ from extractors.lexicons import load_json
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 # Dependencies through which a trigger inherits the subject of the verb above it:
 # "X is poised to commit … to renting", "X agreed to buy", "X, which is in talks to buy", "by partnering with".
-INHERIT_DEPS = {"xcomp", "advcl", "pcomp", "prep", "pobj", "acl", "conj", "ccomp", "relcl", "dobj", "attr", "oprd"}
+INHERIT_DEPS = {
+    "xcomp",
+    "advcl",
+    "pcomp",
+    "prep",
+    "pobj",
+    "acl",
+    "conj",
+    "ccomp",
+    "relcl",
+    "dobj",
+    "attr",
+    "oprd",
+}
 PRONOUNS = {"it", "its", "they", "their", "itself", "which", "that", "who", "whose"}
 RELATIVE_PRONOUNS = {"which", "that", "who", "whose"}
 # Roles that a deal type may hold more than once (several investors, lenders, partners).
 MULTI_ROLES = {"investor", "lender", "partner", "party"}
 TYPE_FAMILY = {
-    "acquisition": "ma", "merger": "ma", "investment": "invest", "funding_round": "invest",
-    "debt_financing": "debt", "ipo": "ipo", "contract": "contract", "partnership": "partnership",
-    "joint_venture": "jv", "licensing": "licensing",
+    "acquisition": "ma",
+    "merger": "ma",
+    "investment": "invest",
+    "funding_round": "invest",
+    "debt_financing": "debt",
+    "ipo": "ipo",
+    "contract": "contract",
+    "partnership": "partnership",
+    "joint_venture": "jv",
+    "licensing": "licensing",
 }
 SINGLE_PARTY_TYPES = {"ipo": {"issuer"}, "debt_financing": {"borrower"}, "contract": {"supplier"}}
 ROLE_FOR_PARTY = {
-    "contract": ("customer", "supplier"), "partnership": ("partner", "partner"), "joint_venture": ("partner", "partner"),
-    "merger": ("partner", "partner"), "licensing": ("licensor", "licensee"), "acquisition": ("acquirer", "target"),
-    "investment": ("investor", "investee"), "funding_round": ("investee", "investor"),
+    "contract": ("customer", "supplier"),
+    "partnership": ("partner", "partner"),
+    "joint_venture": ("partner", "partner"),
+    "merger": ("partner", "partner"),
+    "licensing": ("licensor", "licensee"),
+    "acquisition": ("acquirer", "target"),
+    "investment": ("investor", "investee"),
+    "funding_round": ("investee", "investor"),
     "debt_financing": ("borrower", "lender"),
 }
 STATUS_ORDER = {"rumored": 0, "announced": 1, "completed": 2, "terminated": 3}
@@ -100,10 +125,16 @@ def slot_patterns(lemmas: list[str], pos: list[str], prefix: str) -> dict[str, l
     """DependencyMatcher patterns that bind a trigger and one argument slot each."""
     trigger = {"RIGHT_ID": "trigger", "RIGHT_ATTRS": {"LEMMA": {"IN": lemmas}, "POS": {"IN": pos}}}
 
-    def child(dep: str | list[str], attrs: dict[str, Any] | None = None, right_id: str = "arg") -> dict[str, Any]:
+    def child(
+        dep: str | list[str], attrs: dict[str, Any] | None = None, right_id: str = "arg"
+    ) -> dict[str, Any]:
         deps = dep if isinstance(dep, list) else [dep]
-        return {"LEFT_ID": "trigger", "REL_OP": ">", "RIGHT_ID": right_id,
-                "RIGHT_ATTRS": {"DEP": {"IN": deps}, **(attrs or {})}}
+        return {
+            "LEFT_ID": "trigger",
+            "REL_OP": ">",
+            "RIGHT_ID": right_id,
+            "RIGHT_ATTRS": {"DEP": {"IN": deps}, **(attrs or {})},
+        }
 
     patterns: dict[str, list[list[dict[str, Any]]]] = {
         f"{prefix}:subj": [[trigger, child("nsubj")]],
@@ -112,14 +143,29 @@ def slot_patterns(lemmas: list[str], pos: list[str], prefix: str) -> dict[str, l
         f"{prefix}:dative": [[trigger, child("dative")]],
         f"{prefix}:poss": [[trigger, child("poss")]],
         f"{prefix}:compound": [[trigger, child(["compound", "nmod", "amod"])]],
-        f"{prefix}:prep": [[trigger, child("prep", right_id="prep"),
-                            {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}}]],
-        f"{prefix}:agent": [[trigger, child("agent", right_id="prep"),
-                             {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}}]],
+        f"{prefix}:prep": [
+            [
+                trigger,
+                child("prep", right_id="prep"),
+                {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}},
+            ]
+        ],
+        f"{prefix}:agent": [
+            [
+                trigger,
+                child("agent", right_id="prep"),
+                {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}},
+            ]
+        ],
         # "a Series B round led by Accel": the agent of a participle attached to a noun trigger.
-        f"{prefix}:led_by": [[trigger, child("acl", right_id="verb"),
-                              {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "prep", "RIGHT_ATTRS": {"DEP": "agent"}},
-                              {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}}]],
+        f"{prefix}:led_by": [
+            [
+                trigger,
+                child("acl", right_id="verb"),
+                {"LEFT_ID": "verb", "REL_OP": ">", "RIGHT_ID": "prep", "RIGHT_ATTRS": {"DEP": "agent"}},
+                {"LEFT_ID": "prep", "REL_OP": ">", "RIGHT_ID": "arg", "RIGHT_ATTRS": {"DEP": "pobj"}},
+            ]
+        ],
     }
     return patterns
 
@@ -154,7 +200,11 @@ class DealExtractor:
                 continue
             if slot in ("prep", "agent"):
                 prep_word = doc[token_ids[1]].lower_
-                slot = "agent" if slot == "agent" or prep_word == "by" and kind == "verb" else f"prep:{prep_word}"
+                slot = (
+                    "agent"
+                    if slot == "agent" or (prep_word == "by" and kind == "verb")
+                    else f"prep:{prep_word}"
+                )
             trigger.slots.setdefault(slot, []).append(arg)
         return sorted(found.values(), key=lambda t: t.token.i)
 
@@ -208,7 +258,9 @@ class DealExtractor:
         return trigger if any(need in sentence for need in needs) else None
 
     # --- arguments --------------------------------------------------------------------------------------------
-    def mention(self, doc: Doc, trigger: Trigger, owners: dict[int, int], sentence_types: set[str]) -> DealMention | None:
+    def mention(
+        self, doc: Doc, trigger: Trigger, owners: dict[int, int], sentence_types: set[str]
+    ) -> DealMention | None:
         deal_type = trigger.deal_type
         if trigger.generic:
             # "the deal", "an agreement": only a deal when a specific trigger in the sentence gives the type.
@@ -233,17 +285,41 @@ class DealExtractor:
         party_roles = finalize_roles(deal_type, {c: r for c, (r, _) in parties.items()})
         if not valid_party_set(deal_type, party_roles):
             return None
+        if (
+            deal_type == "acquisition"
+            and "target" not in party_roles.values()
+            and not self.buys_a_business(trigger)
+        ):
+            return None  # "buy accelerators from Nvidia" is a purchase of goods, not of a company
         sentence = trigger.token.sent
         status = deal_status(trigger.token, sentence, doc)
         amount = deal_amount(doc, trigger, sentence)
         term_match = TERM.search(sentence.text)
         confidence = 0.45 + 0.15 * (len(party_roles) >= 2) + 0.1 * (amount is not None)
-        confidence += 0.15 * (trigger.kind == "verb" or not trigger.generic) + 0.05 * (deal_type != "partnership")
-        return DealMention(
-            deal_type=deal_type, parties=party_roles, sentence=sentence, trigger=trigger.token,
-            amount=amount, status=status, term=term_match.group(0) if term_match else None,
-            confidence=round(min(confidence, 0.95), 2), generic=trigger.generic,
+        confidence += 0.15 * (trigger.kind == "verb" or not trigger.generic) + 0.05 * (
+            deal_type != "partnership"
         )
+        return DealMention(
+            deal_type=deal_type,
+            parties=party_roles,
+            sentence=sentence,
+            trigger=trigger.token,
+            amount=amount,
+            status=status,
+            term=term_match.group(0) if term_match else None,
+            confidence=round(min(confidence, 0.95), 2),
+            generic=trigger.generic,
+        )
+
+    def buys_a_business(self, trigger: Trigger) -> bool:
+        """Without a company as target, an acquisition must be of a business: "its chemicals unit", "a stake"."""
+        objects = (
+            trigger.slots.get("obj", [])
+            + trigger.slots.get("prep:of", [])
+            + trigger.slots.get("subjpass", [])
+        )
+        units = set(self.lexicon["business_unit_nouns"])
+        return any(token.lemma_.lower() in units or token.lower_ in units for token in objects)
 
     def slot_roles(
         self, trigger: Trigger, roles: dict[str, str], slots: dict[str, list[Token]]
@@ -310,7 +386,18 @@ def governing_verb(token: Token) -> Token | None:
     """The verb a noun trigger depends on: "completed [its acquisition]", "won [a contract] from"."""
     head = token
     for _ in range(4):
-        if head.dep_ in ("dobj", "attr", "nsubjpass", "pobj", "oprd", "appos", "conj", "compound", "prep", "nsubj"):
+        if head.dep_ in (
+            "dobj",
+            "attr",
+            "nsubjpass",
+            "pobj",
+            "oprd",
+            "appos",
+            "conj",
+            "compound",
+            "prep",
+            "nsubj",
+        ):
             head = head.head
             if head.pos_ in ("VERB", "AUX"):
                 return head
@@ -375,7 +462,7 @@ def company_of(token: Token, owners: dict[int, int]) -> int | None:
 
 
 def resolve_pronoun(token: Token, owners: dict[int, int]) -> int | None:
-    """"it"/"its": the company subject of an enclosing clause, else of the previous sentence, else the latest."""
+    """ "it"/"its": the company subject of an enclosing clause, else of the previous sentence, else the latest."""
     if token.lower_ in RELATIVE_PRONOUNS:
         clause = token.head
         if clause.dep_ == "relcl":
@@ -404,8 +491,18 @@ def funding_investors(trigger: Trigger, owners: dict[int, int]) -> list[int]:
     """Investors named after "led by", "co-led by", "with participation from", "backed by", "investors including"."""
     sentence = trigger.token.sent
     text = sentence.text.lower()
-    markers = ("led by", "co-led by", "participation from", "participation of", "backed by", "investors including",
-               "investors include", "joined by", "from investors", "with investors")
+    markers = (
+        "led by",
+        "co-led by",
+        "participation from",
+        "participation of",
+        "backed by",
+        "investors including",
+        "investors include",
+        "joined by",
+        "from investors",
+        "with investors",
+    )
     positions = [sentence.start_char + text.find(marker) for marker in markers if marker in text]
     if not positions:
         return []
@@ -458,7 +555,9 @@ def deal_status(trigger: Token, sentence: Span, doc: Doc) -> str:
     cues = status_cues()
     chain = verb_chain(trigger)
     lemmas = {t.lemma_.lower() for t in chain}
-    lemmas |= {c.lemma_.lower() for t in chain for c in t.children if c.dep_ in ("aux", "advmod", "prt", "acomp")}
+    lemmas |= {
+        c.lemma_.lower() for t in chain for c in t.children if c.dep_ in ("aux", "advmod", "prt", "acomp")
+    }
     text = sentence.text.lower()
     for status in ("terminated", "rumored", "completed", "announced"):
         if lemmas & set(cues[status]["lemmas"]) or any(p in text for p in cues[status]["phrases"]):
@@ -508,7 +607,11 @@ def not_deal_value(doc: Doc, money: dict[str, Any], path: list[Token], trigger: 
             return True
         if token.pos_ == "VERB":
             for child in token.children:
-                if child.dep_ in ("dobj", "nsubj", "nsubjpass") and child.lemma_.lower() in nouns and child is not trigger:
+                if (
+                    child.dep_ in ("dobj", "nsubj", "nsubjpass")
+                    and child.lemma_.lower() in nouns
+                    and child is not trigger
+                ):
                     return True
     before = doc.text[max(0, money["start"] - 30) : money["start"]].lower()
     after = doc.text[money["end"] : money["end"] + 30].lower()
@@ -536,9 +639,9 @@ def deal_amount(doc: Doc, trigger: Trigger, sentence: Span) -> dict[str, Any] | 
     if best is None:
         return None
     money = best[1]
-    return {key: money[key] for key in ("text", "value", "currency", "usd", "approximate") if key in money} | (
-        {"min": money["min"], "max": money["max"]} if "max" in money else {}
-    )
+    return {
+        key: money[key] for key in ("text", "value", "currency", "usd", "approximate") if key in money
+    } | ({"min": money["min"], "max": money["max"]} if "max" in money else {})
 
 
 # --- merging ----------------------------------------------------------------------------------------------------
@@ -579,8 +682,16 @@ def covered(group: list[DealMention], by: list[DealMention]) -> bool:
 
 def best_of(group: list[DealMention]) -> DealMention:
     """The mention that states the deal best: most parties, not generic, not a bare partnership, most confident."""
-    return max(group, key=lambda m: (len(m.parties), not m.generic, m.deal_type != "partnership", m.confidence,
-                                     -m.sentence.start))
+    return max(
+        group,
+        key=lambda m: (
+            len(m.parties),
+            not m.generic,
+            m.deal_type != "partnership",
+            m.confidence,
+            -m.sentence.start,
+        ),
+    )
 
 
 def deal_as_dict(doc: Doc, group: list[DealMention]) -> dict[str, Any]:

@@ -45,7 +45,9 @@ def load_gazetteer() -> Gazetteer:
             key = name_key(row["title"].split("/")[0])
             if key and key not in by_key:
                 by_key[key] = company
-    curated = strip_comments(json.loads((CONFIG_DIR / "companies" / "private.json").read_text(encoding="utf-8")))
+    curated = strip_comments(
+        json.loads((CONFIG_DIR / "companies" / "private.json").read_text(encoding="utf-8"))
+    )
     for entry in curated["companies"]:
         listed = by_key.get(name_key(entry["name"]))
         company = KnownCompany(

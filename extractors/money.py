@@ -181,12 +181,15 @@ def parse_match(match: re.Match[str], g: Grammar) -> Money | None:
         if currency is None:
             return None
     else:
-        low = scaled(match, 1, g)
+        low_value = scaled(match, 1, g)
+        if low_value is None:
+            return None
+        low = low_value
         currency = currency_of(match, 1, g)
         high = scaled(match, 2, g)
         if high is not None:
             currency = currency or currency_of(match, 2, g)
-    if low is None or currency is None:
+    if currency is None:
         return None
     maximum = high if high is not None else low
     if maximum < low:
@@ -219,12 +222,23 @@ def find_amounts(text: str, published: date | None = None) -> list[Money]:
             continue
         money = replace(money, usd=to_usd(money.value, money.currency, published))
         previous = found[-1] if found else None
-        if previous and previous.alternative is None and re.fullmatch(r"\s*\(\s*", text[previous.end : money.start]):
+        if (
+            previous
+            and previous.alternative is None
+            and re.fullmatch(r"\s*\(\s*", text[previous.end : money.start])
+        ):
             found[-1] = replace(previous, alternative=money)
             continue
         found.append(money)
     for match in g.undisclosed.finditer(text):
         found.append(
-            Money(text=match.group(0), start=match.start(), end=match.end(), value=None, currency=None, disclosed=False)
+            Money(
+                text=match.group(0),
+                start=match.start(),
+                end=match.end(),
+                value=None,
+                currency=None,
+                disclosed=False,
+            )
         )
     return sorted(found, key=lambda money: money.start)

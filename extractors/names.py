@@ -22,7 +22,7 @@ def strip_possessive(text: str) -> str:
 
 
 def clean_company_name(text: str) -> str:
-    """"The Goldman Sachs Group Inc.’s" → "Goldman Sachs": article, possessive, legal form and generic tail off.
+    """ "The Goldman Sachs Group Inc.’s" → "Goldman Sachs": article, possessive, legal form and generic tail off.
 
     Words are only removed from the end while something remains, so "Group" alone or "Co" alone survive.
     """

@@ -46,7 +46,8 @@ def mark_money(doc: Doc) -> Doc:
     """All amounts of the text, parsed by the money grammar, with USD values at the article's date."""
     published = date.fromisoformat(doc._.published) if doc._.published else None
     doc._.money = [
-        {**money.as_dict(), "start": money.start, "end": money.end} for money in find_amounts(doc.text, published)
+        {**money.as_dict(), "start": money.start, "end": money.end}
+        for money in find_amounts(doc.text, published)
     ]
     return doc
 
@@ -60,7 +61,7 @@ def load_pipeline(model: str | None = None) -> Language:
     """Load the spaCy model by name and add the dealwire components.
 
     Raises ModelNotInstalled with an install hint when the model is missing."""
-    import extractors.companies  # noqa: F401  (registers the component factories)
+    import extractors.companies
     import extractors.deals  # noqa: F401
 
     register_extensions()

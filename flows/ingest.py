@@ -15,7 +15,14 @@ from extractors.article import Article, parse_document
 from extractors.extract import extract_articles
 from extractors.pipeline import load_pipeline
 from models.db import create_schema, display_url, make_engine, session_scope
-from models.store import ExtractedArticle, StoreSummary, content_hash, known_articles, record_failures, store_extractions
+from models.store import (
+    ExtractedArticle,
+    StoreSummary,
+    content_hash,
+    known_articles,
+    record_failures,
+    store_extractions,
+)
 from sources.collect import collect_documents
 from sources.documents import Failure, RawDocument
 
@@ -27,8 +34,9 @@ def failure_dict(failure: Failure) -> dict[str, str]:
 
 
 @task(name="collect", cache_policy=NO_CACHE)
-def collect(settings: Settings, sources: list[str], paths: list[str], urls: list[str], feeds: list[str]
-            ) -> tuple[list[RawDocument], list[Failure]]:
+def collect(
+    settings: Settings, sources: list[str], paths: list[str], urls: list[str], feeds: list[str]
+) -> tuple[list[RawDocument], list[Failure]]:
     documents: list[RawDocument] = []
     failures: list[Failure] = []
     for item in collect_documents(settings, sources, paths, urls, feeds):
@@ -59,7 +67,7 @@ def deduplicate(settings: Settings, articles: list[Article], reprocess: bool) ->
     duplicates = 0
     for article, digest in zip(articles, hashes, strict=True):
         stored = article.url in stored_urls or digest in stored_hashes
-        if digest in seen or stored and not reprocess:
+        if digest in seen or (stored and not reprocess):
             duplicates += 1
             continue
         seen.add(digest)
@@ -115,6 +123,10 @@ def ingest(
     ]
     logger.info(
         "ingest: %d new articles, %d duplicates, %d failed, %d new deals, %d updated deals",
-        summary.articles_new, duplicates, len(summary.failed), summary.deals_new, summary.deals_updated,
+        summary.articles_new,
+        duplicates,
+        len(summary.failed),
+        summary.deals_new,
+        summary.deals_updated,
     )
     return result

@@ -14,9 +14,16 @@ from models.tables import Article, Company, Deal, DealMention, DealParty, FetchF
 
 STATUS_ORDER = {"rumored": 0, "announced": 1, "completed": 2, "terminated": 3}
 TYPE_FAMILY = {
-    "acquisition": "ma", "merger": "ma", "investment": "invest", "funding_round": "invest",
-    "debt_financing": "debt", "ipo": "ipo", "contract": "contract", "partnership": "partnership",
-    "joint_venture": "joint_venture", "licensing": "licensing",
+    "acquisition": "ma",
+    "merger": "ma",
+    "investment": "invest",
+    "funding_round": "invest",
+    "debt_financing": "debt",
+    "ipo": "ipo",
+    "contract": "contract",
+    "partnership": "partnership",
+    "joint_venture": "joint_venture",
+    "licensing": "licensing",
 }
 
 
@@ -85,19 +92,34 @@ def upsert_article(session: Session, item: ExtractedArticle, version: str) -> tu
     article = session.exec(select(Article).where(Article.url == item.url)).first()
     if article is not None:
         article.content_hash, article.text, article.title = digest, item.text, item.title
-        article.published, article.language, article.extractor_version = item.published, item.language, version
+        article.published, article.language, article.extractor_version = (
+            item.published,
+            item.language,
+            version,
+        )
         return article, False
     article = Article(
-        url=item.url, content_hash=digest, source=item.source, title=item.title, published=item.published,
-        language=item.language, text=item.text, extractor_version=version,
+        url=item.url,
+        content_hash=digest,
+        source=item.source,
+        title=item.title,
+        published=item.published,
+        language=item.language,
+        text=item.text,
+        extractor_version=version,
     )
     session.add(article)
     session.flush()
     return article, True
 
 
-def upsert_deal(session: Session, article: Article, deal: dict[str, Any], companies: dict[str, dict[str, Any]],
-                version: str) -> str:
+def upsert_deal(
+    session: Session,
+    article: Article,
+    deal: dict[str, Any],
+    companies: dict[str, dict[str, Any]],
+    version: str,
+) -> str:
     """Insert or update one deal with its parties and this article's mention; returns "new", "updated" or
     "unchanged"."""
     key = deal_key(deal)
@@ -106,9 +128,15 @@ def upsert_deal(session: Session, article: Article, deal: dict[str, Any], compan
     outcome = "unchanged"
     if record is None:
         record = Deal(
-            deal_key=key, type=deal["type"], status=deal["status"], amount_text=amount.get("text"),
-            amount_value=amount.get("value"), amount_currency=amount.get("currency"), amount_usd=amount.get("usd"),
-            amount_approximate=bool(amount.get("approximate")), term=deal.get("term"),
+            deal_key=key,
+            type=deal["type"],
+            status=deal["status"],
+            amount_text=amount.get("text"),
+            amount_value=amount.get("value"),
+            amount_currency=amount.get("currency"),
+            amount_usd=amount.get("usd"),
+            amount_approximate=bool(amount.get("approximate")),
+            term=deal.get("term"),
             confidence=deal.get("confidence", 0.0),
         )
         session.add(record)
@@ -118,17 +146,20 @@ def upsert_deal(session: Session, article: Article, deal: dict[str, Any], compan
         # Status only moves forward; a precise amount replaces a missing or approximate one.
         if STATUS_ORDER[deal["status"]] > STATUS_ORDER[record.status]:
             record.status, outcome = deal["status"], "updated"
-        if amount.get("value") is not None and (record.amount_value is None or (
-                record.amount_approximate and not amount.get("approximate"))):
+        if amount.get("value") is not None and (
+            record.amount_value is None or (record.amount_approximate and not amount.get("approximate"))
+        ):
             record.amount_text, record.amount_value = amount.get("text"), amount.get("value")
             record.amount_currency, record.amount_usd = amount.get("currency"), amount.get("usd")
             record.amount_approximate, outcome = bool(amount.get("approximate")), "updated"
         record.term = record.term or deal.get("term")
         record.last_seen = utcnow()
-    assert record.id is not None
+    assert record.id is not None and article.id is not None  # both flushed above
     for party in deal["parties"]:
         info = companies.get(party["name"], {})
         company = get_or_create_company(session, party["name"], info.get("ticker"), info.get("cik"))
+        session.flush()
+        assert company.id is not None
         exists = session.exec(
             select(DealParty).where(DealParty.deal_id == record.id, DealParty.company_id == company.id)
         ).first()
@@ -138,11 +169,17 @@ def upsert_deal(session: Session, article: Article, deal: dict[str, Any], compan
         select(DealMention).where(DealMention.deal_id == record.id, DealMention.article_id == article.id)
     ).first()
     if mention is None:
-        session.add(DealMention(
-            deal_id=record.id, article_id=article.id, evidence=deal["evidence"],
-            evidence_start=deal.get("evidence_start"), evidence_end=deal.get("evidence_end"),
-            confidence=deal.get("confidence", 0.0), extractor_version=version,
-        ))
+        session.add(
+            DealMention(
+                deal_id=record.id,
+                article_id=article.id,
+                evidence=deal["evidence"],
+                evidence_start=deal.get("evidence_start"),
+                evidence_end=deal.get("evidence_end"),
+                confidence=deal.get("confidence", 0.0),
+                extractor_version=version,
+            )
+        )
         outcome = "updated" if outcome == "unchanged" else outcome
     session.flush()
     return outcome

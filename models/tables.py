@@ -3,12 +3,12 @@ normalised name, a deal by its natural key (type family + the set of its parties
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    return datetime.now(UTC)
 
 
 class Article(SQLModel, table=True):
@@ -23,7 +23,7 @@ class Article(SQLModel, table=True):
     language: str | None = Field(default=None, max_length=16)
     text: str = Field(sa_column=Column(Text, nullable=False))
     extractor_version: str = Field(max_length=32)
-    fetched_at: datetime = Field(default_factory=utcnow)
+    fetched_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
 class Company(SQLModel, table=True):
@@ -50,8 +50,8 @@ class Deal(SQLModel, table=True):
     amount_approximate: bool = False
     term: str | None = Field(default=None, max_length=256)
     confidence: float = 0.0
-    first_seen: datetime = Field(default_factory=utcnow)
-    last_seen: datetime = Field(default_factory=utcnow)
+    first_seen: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    last_seen: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
 class DealParty(SQLModel, table=True):
@@ -90,4 +90,4 @@ class FetchFailure(SQLModel, table=True):
     source: str = Field(max_length=256)
     reason: str = Field(sa_column=Column(Text, nullable=False))
     attempts: int = 1
-    last_attempt: datetime = Field(default_factory=utcnow)
+    last_attempt: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

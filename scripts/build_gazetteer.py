@@ -28,8 +28,10 @@ def main(source: Path) -> None:
         seen.add(entry["cik_str"])
         rows.append((entry["title"], entry["ticker"], entry["cik_str"]))
     with TARGET.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(f"# Built by scripts/build_gazetteer.py from SEC EDGAR company_tickers.json ({source.name}, "
-                     "snapshot of August 2025; US government data, public domain).\n")
+        handle.write(
+            f"# Built by scripts/build_gazetteer.py from SEC EDGAR company_tickers.json ({source.name}, "
+            "snapshot of August 2025; US government data, public domain).\n"
+        )
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
         writer.writerow(["title", "ticker", "cik"])
         writer.writerows(rows)
