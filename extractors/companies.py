@@ -69,6 +69,7 @@ class CompanyRecognizer:
         self.rejected = frozenset(name_key(line) for line in load_lines("non_companies.txt"))
         self.rejected_heads = frozenset(line.lower() for line in load_lines("non_company_heads.txt"))
         self.reference_nouns = frozenset(load_lines("company_nouns.txt"))
+        self.describing_nouns = self.reference_nouns | frozenset(load_lines("company_appositives.txt"))
         self.suffixes = legal_suffixes()
 
     # --- candidates -------------------------------------------------------------------------------------------
@@ -142,24 +143,11 @@ class CompanyRecognizer:
             last = doc[end - 1]
             if last.ent_type_ in ("PERSON", "GPE", "LOC", "NORP", "DATE", "TIME"):
                 continue
-            described = (
-                any(
-                    child.dep_ == "appos" and child.lemma_.lower() in self.reference_nouns
-                    for child in last.children
-                )
-                or (last.dep_ == "appos" and last.head.lemma_.lower() in self.reference_nouns)
-                or any(
-                    child.dep_ == "compound"
-                    and child.i < start
-                    and child.lemma_.lower() in self.reference_nouns
-                    for child in last.children
-                )
-            )
-            if described:
+            if described_as_company(last, start, self.describing_nouns):
                 yield start, end, self.gazetteer.lookup(doc[start:end].text)
 
     def rejected_name(self, text: str, key: str) -> bool:
-        if not key or key in self.rejected or len(key) < 2 or key.isdigit():
+        if not key or key in self.rejected or len(key) < 2 or key[0].isdigit():
             return True
         words = clean_company_name(text).split()
         return bool(words) and words[-1].lower() in self.rejected_heads
@@ -171,7 +159,7 @@ class CompanyRecognizer:
         for start, end, known in self.candidates(doc):
             span = doc[start:end]
             key = (known and name_key(known.name)) or name_key(span.text)
-            if self.rejected_name(span.text, key):
+            if self.rejected_name(span.text, key) or place_modifier(doc, end) and known is None:
                 continue
             found.append(Mention(start, end, span.text, key, known, start in headings))
         return found
@@ -248,6 +236,9 @@ class CompanyRecognizer:
                 continue
             if any(owner.get(t.i) for t in doc[det.i : token.i]):
                 continue
+            # "the private equity firm Cinven": the name follows; the phrase is its description, not a reference.
+            if any(c.dep_ == "appos" and c.i in owner for c in token.children) or token.i + 1 in owner:
+                continue
             antecedent = self.antecedent(doc, det.i, owner)
             if antecedent is not None:
                 antecedent.mentions.append(
@@ -258,29 +249,65 @@ class CompanyRecognizer:
 
     @staticmethod
     def antecedent(doc: Doc, before: int, owner: dict[int, CompanyCluster]) -> CompanyCluster | None:
-        """The latest company named earlier in the same sentence; else, in the preceding sentences, the latest
-        company that is (or owns) a subject; else the latest company."""
+        """In the same sentence: the company subject before the reference, else the latest company; else, in the
+        preceding sentences, the latest company that is (or owns) a subject; else the latest company."""
+
         sentence_start = doc[before].sent.start
-        for i in range(before - 1, sentence_start - 1, -1):
-            if i in owner:
+        in_sentence = [i for i in range(before - 1, sentence_start - 1, -1) if i in owner]
+        for i in in_sentence:
+            if is_subject(doc[i]):
                 return owner[i]
+        if in_sentence:
+            return owner[in_sentence[0]]
         recent: CompanyCluster | None = None
         for i in range(sentence_start - 1, max(0, sentence_start - 80) - 1, -1):
             cluster = owner.get(i)
             if cluster is None:
                 continue
             recent = recent or cluster
-            token = doc[i]
-            if token.dep_ in SUBJECT_DEPS or (
-                token.dep_ in ("compound", "poss") and token.head.dep_ in SUBJECT_DEPS
-            ):
+            if is_subject(doc[i]):
                 return cluster
         return recent
+
 
     def __call__(self, doc: Doc) -> Doc:
         clusters = self.cluster(doc, self.mentions(doc))
         doc._.companies = [cluster_as_dict(doc, cluster) for cluster in clusters]
         return doc
+
+
+# Verbs whose "by X" agent is a company: "a round led by Northzone", "a loan underwritten by Barclays".
+AGENT_VERBS = {"lead", "co-lead", "colead", "back", "underwrite", "arrange", "finance", "fund", "acquire", "buy"}
+
+
+def described_as_company(token: Token, start: int, nouns: frozenset[str]) -> bool:
+    """The last token of a name is described as a company by an apposition ("Lumenfold, an Austin-based
+    startup"; "existing investors Atomico and Speedinvest"), a modifier ("the chipmaker Lumenfold"), or by being
+    the agent of a financing verb ("led by Northzone")."""
+    head = token
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head  # "investors Atomico and Speedinvest": Speedinvest is described through Atomico
+    if any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in head.children):
+        return True
+    if head.dep_ == "appos" and head.head.lemma_.lower() in nouns:
+        return True
+    if any(c.dep_ == "compound" and c.i < start and c.lemma_.lower() in nouns for c in token.children):
+        return True
+    by = head.head
+    return head.dep_ == "pobj" and by.dep_ == "agent" and by.head.lemma_.lower() in AGENT_VERBS
+
+
+def place_modifier(doc: Doc, end: int) -> bool:
+    """"Leverkusen-based", "Tokyo-headquartered": the name is a place, not a company."""
+    return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in {"based", "headquartered"}
+
+
+def is_subject(token: Token) -> bool:
+    """A subject, or part of one ("Microsoft Corp." → "Corp." is the subject; "Microsoft’s spending")."""
+    head = token
+    while head.dep_ in ("compound", "flat") and head.head is not head:
+        head = head.head
+    return head.dep_ in SUBJECT_DEPS or head.dep_ == "poss" and head.head.dep_ in SUBJECT_DEPS
 
 
 def trim_span(span: Span) -> tuple[int, int]:
@@ -340,8 +367,8 @@ def same_company(cluster: CompanyCluster, mention: Mention) -> bool:
         return cluster.known == mention.known
     if cluster.key == mention.key:
         return True
-    short, long_ = sorted((cluster.key.split(), mention.key.split()), key=len)
-    if short and long_[: len(short)] == short and len(short[0]) > 2:
+    names = {m.key for m in cluster.mentions if not m.descriptive} | {cluster.key}
+    if all(word_prefix_related(key, mention.key) for key in names):
         return True
     acronym = mention.text.replace(".", "")
     return (
@@ -349,6 +376,12 @@ def same_company(cluster: CompanyCluster, mention: Mention) -> bool:
         and 2 <= len(acronym) <= 5
         and any(initials(m.text.lower()).upper() == acronym for m in cluster.mentions)
     )
+
+
+def word_prefix_related(a: str, b: str) -> bool:
+    """One name is the other's first words ("goldman" / "goldman sachs")."""
+    short, long_ = sorted((a.split(), b.split()), key=len)
+    return bool(short) and long_[: len(short)] == short and len(short[0]) > 2
 
 
 def canonical_name(cluster: CompanyCluster) -> str:

@@ -158,7 +158,7 @@ def slot_patterns(lemmas: list[str], pos: list[str], prefix: str) -> dict[str, l
             ]
         ],
         # "a Series B round led by Accel": the agent of a participle attached to a noun trigger.
-        f"{prefix}:led_by": [
+        f"{prefix}:acl_agent": [
             [
                 trigger,
                 child("acl", right_id="verb"),
@@ -198,6 +198,8 @@ class DealExtractor:
             trigger = found.get(trigger_token.i)
             if trigger is None or trigger.kind != kind:
                 continue
+            if slot == "acl_agent":
+                slot = "agent"
             if slot in ("prep", "agent"):
                 prep_word = doc[token_ids[1]].lower_
                 slot = (
@@ -272,7 +274,7 @@ class DealExtractor:
             return None
         roles = dict(trigger.entry["roles"])
         slots = dict(trigger.slots)
-        self.add_inherited_slots(trigger, slots)
+        self.add_inherited_slots(trigger, slots, owners)
         parties: dict[int, tuple[str, int]] = {}  # company → (role, priority)
         for priority, (slot, role) in enumerate(self.slot_roles(trigger, roles, slots)):
             for token in slots.get(slot, []):
@@ -338,18 +340,18 @@ class DealExtractor:
                     role = override[verb.lemma_.lower()]
             yield slot, role
 
-    def add_inherited_slots(self, trigger: Trigger, slots: dict[str, list[Token]]) -> None:
+    def add_inherited_slots(self, trigger: Trigger, slots: dict[str, list[Token]], owners: dict[int, int]) -> None:
         token = trigger.token
         if trigger.kind == "verb":
             if "subj" not in slots and "subjpass" not in slots:
-                subject = inherited_subject(token)
+                subject = inherited_subject(token, owners)
                 if subject is not None:
                     slots["subj"] = [subject]
             return
         verb = governing_verb(token)
         if verb is None:
             return
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) or inherited_subject(verb)
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) or inherited_subject(verb, owners)
         passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         if passive is not None and subject is None:
             # "X was awarded a contract": the passive subject receives what the verb gives.
@@ -406,8 +408,8 @@ def governing_verb(token: Token) -> Token | None:
     return None
 
 
-def inherited_subject(token: Token) -> Token | None:
-    """The subject of the nearest verb above whose subject the trigger shares.
+def inherited_subject(token: Token, owners: dict[int, int]) -> Token | None:
+    """The subject of the nearest verb above whose subject the trigger shares (a company subject first).
 
     "Microsoft is poised to commit $10 billion … to renting servers" → renting inherits Microsoft."""
     current = token
@@ -417,9 +419,9 @@ def inherited_subject(token: Token) -> Token | None:
         if current.dep_ not in INHERIT_DEPS or current.head is current:
             return None
         current = current.head
-        subject = next((c for c in current.children if c.dep_ in SUBJECT_DEPS), None)
-        if subject is not None:
-            return subject
+        subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
+        if subjects:
+            return next((s for s in subjects if s.i in owners), subjects[0])
     return None
 
 
@@ -441,10 +443,25 @@ def resolve_companies(token: Token, owners: dict[int, int]) -> list[int]:
     """The companies an argument token stands for, with its conjuncts ("A, B and C")."""
     companies: list[int] = []
     for candidate in [token, *token.conjuncts]:
-        company = company_of(candidate, owners)
-        if company is not None and company not in companies:
-            companies.append(company)
+        for company in resolve_argument(candidate, owners):
+            if company not in companies:
+                companies.append(company)
     return companies
+
+
+def resolve_argument(token: Token, owners: dict[int, int]) -> list[int]:
+    """The argument's company and those coordinated with it inside the phrase ("A AB and Norway's B ASA")."""
+    found = []
+    company = company_of(token, owners)
+    if company is not None:
+        found.append(company)
+    for child in token.children:
+        if child.dep_ == "nmod" and child.i in owners:
+            nested = [owners[child.i]] + [c for g in child.children if g.dep_ == "conj"
+                                          for c in [company_of(g, owners)] if c is not None]
+            found.extend(c for c in nested if c not in found)
+    return found
+
 
 
 def company_of(token: Token, owners: dict[int, int]) -> int | None:
