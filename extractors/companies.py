@@ -20,6 +20,7 @@ from extractors.names import clean_company_name, legal_suffixes, name_key
 CONNECTORS = {"&", "of", "and", "-", "de", "du", "la", "der", "von", "van"}
 MAX_NAME_TOKENS = 8
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+REPORTING_VERBS = {"say", "announce", "add", "state", "tell", "confirm", "report", "disclose", "note"}
 
 
 @dataclass
@@ -70,6 +71,8 @@ class CompanyRecognizer:
         self.rejected_heads = frozenset(line.lower() for line in load_lines("non_company_heads.txt"))
         self.reference_nouns = frozenset(load_lines("company_nouns.txt"))
         self.describing_nouns = self.reference_nouns | frozenset(load_lines("company_appositives.txt"))
+        self.generic_words = frozenset(load_lines("generic_name_words.txt"))
+
         self.suffixes = legal_suffixes()
 
     # --- candidates -------------------------------------------------------------------------------------------
@@ -124,8 +127,12 @@ class CompanyRecognizer:
                 continue
             known = self.gazetteer.lookup(doc[start:end].text)
             has_suffix = any(self.is_suffix(token) for token in doc[start:end])
-            if ent.label_ == "ORG" or has_suffix or (known is not None and known.curated):
+            if known is None and (ent.label_ == "ORG" or has_suffix):
+                for part_start, part_end in split_conjoined(doc, start, end):
+                    spans.extend(split_possessive(doc, part_start, part_end, self.gazetteer))
+            elif ent.label_ == "ORG" or has_suffix or (known is not None and known.curated):
                 spans.extend(split_possessive(doc, start, end, self.gazetteer))
+
         for start, end in self.name_runs(doc):
             spans.extend(self.gazetteer_spans(doc, start, end))
             # "Harwell Instruments Inc": a capitalised run ending in a legal form is a company.
@@ -159,7 +166,7 @@ class CompanyRecognizer:
         for start, end, known in self.candidates(doc):
             span = doc[start:end]
             key = (known and name_key(known.name)) or name_key(span.text)
-            if self.rejected_name(span.text, key) or place_modifier(doc, end) and known is None:
+            if self.rejected_name(span.text, key) or (place_modifier(doc, end) and known is None):
                 continue
             found.append(Mention(start, end, span.text, key, known, start in headings))
         return found
@@ -182,23 +189,35 @@ class CompanyRecognizer:
         self.add_references(doc, clusters)
         return clusters
 
-    @staticmethod
-    def add_repeated_names(doc: Doc, clusters: list[CompanyCluster]) -> None:
+    def add_repeated_names(self, doc: Doc, clusters: list[CompanyCluster]) -> None:
         """One sense per article: a name recognised once as a company is a company wherever it recurs, even
-        where the model tagged it otherwise or not at all."""
+        where the model tagged it otherwise or not at all; so is its distinctive first word ("Vanderhoek" for
+        Vanderhoek Transport NV), which goes to the first company named with it."""
         taken = {i for c in clusters for m in c.mentions for i in range(m.start, m.end)}
         forms: dict[str, list[tuple[list[str], CompanyCluster]]] = {}
+        lowercase_words = {t.text for t in doc if t.is_lower}
         for cluster in clusters:
             for mention in cluster.mentions:
                 words = [t.text for t in doc[mention.start : mention.end]]
                 if words and is_capitalised(doc[mention.start]):
                     forms.setdefault(words[0], []).append((words, cluster))
+                    first = words[0]
+                    if (
+                        len(words) > 1
+                        and len(first) > 3
+                        and first not in self.generic_words
+                        and first.lower() not in lowercase_words
+                        and not doc[mention.start].is_stop
+                    ):
+                        forms[first].append(([first], cluster))
         headings = heading_lines(doc)
         for token in doc:
             if token.i in taken or token.text not in forms:
                 continue
             for words, cluster in sorted(forms[token.text], key=lambda f: -len(f[0])):
                 end = token.i + len(words)
+                if len(words) == 1 and end < len(doc) and is_capitalised(doc[end]):
+                    continue  # "Brookfield Renewable" is another name, not a short "Brookfield"
                 if [t.text for t in doc[token.i : end]] == words and not any(
                     i in taken for i in range(token.i, end)
                 ):
@@ -249,16 +268,21 @@ class CompanyRecognizer:
 
     @staticmethod
     def antecedent(doc: Doc, before: int, owner: dict[int, CompanyCluster]) -> CompanyCluster | None:
-        """In the same sentence: the company subject before the reference, else the latest company; else, in the
-        preceding sentences, the latest company that is (or owns) a subject; else the latest company."""
+        """In the same sentence: the latest non-subject company (the subject when the reference is the speaker of
+        a reporting verb); else, in the preceding sentences, the latest company that is (or owns) a subject; else
+        the latest company."""
 
         sentence_start = doc[before].sent.start
         in_sentence = [i for i in range(before - 1, sentence_start - 1, -1) if i in owner]
-        for i in in_sentence:
-            if is_subject(doc[i]):
-                return owner[i]
-        if in_sentence:
-            return owner[in_sentence[0]]
+        # Within a sentence a description rarely repeats the subject (English uses "it" for that: "Corvane
+        # agreed to buy Harbor, betting the software maker will help it"), except as the speaker of a reporting
+        # verb ("…, the chemicals group said").
+        reference = doc[before].head
+        speaker = reference.dep_ in SUBJECT_DEPS and reference.head.lemma_ in REPORTING_VERBS
+        preferred = [i for i in in_sentence if is_subject(doc[i]) == speaker]
+        if preferred or in_sentence:
+            return owner[(preferred or in_sentence)[0]]
+
         recent: CompanyCluster | None = None
         for i in range(sentence_start - 1, max(0, sentence_start - 80) - 1, -1):
             cluster = owner.get(i)
@@ -269,7 +293,6 @@ class CompanyRecognizer:
                 return cluster
         return recent
 
-
     def __call__(self, doc: Doc) -> Doc:
         clusters = self.cluster(doc, self.mentions(doc))
         doc._.companies = [cluster_as_dict(doc, cluster) for cluster in clusters]
@@ -277,7 +300,18 @@ class CompanyRecognizer:
 
 
 # Verbs whose "by X" agent is a company: "a round led by Northzone", "a loan underwritten by Barclays".
-AGENT_VERBS = {"lead", "co-lead", "colead", "back", "underwrite", "arrange", "finance", "fund", "acquire", "buy"}
+AGENT_VERBS = {
+    "lead",
+    "co-lead",
+    "colead",
+    "back",
+    "underwrite",
+    "arrange",
+    "finance",
+    "fund",
+    "acquire",
+    "buy",
+}
 
 
 def described_as_company(token: Token, start: int, nouns: frozenset[str]) -> bool:
@@ -298,7 +332,7 @@ def described_as_company(token: Token, start: int, nouns: frozenset[str]) -> boo
 
 
 def place_modifier(doc: Doc, end: int) -> bool:
-    """"Leverkusen-based", "Tokyo-headquartered": the name is a place, not a company."""
+    """ "Leverkusen-based", "Tokyo-headquartered": the name is a place, not a company."""
     return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in {"based", "headquartered"}
 
 
@@ -307,22 +341,52 @@ def is_subject(token: Token) -> bool:
     head = token
     while head.dep_ in ("compound", "flat") and head.head is not head:
         head = head.head
-    return head.dep_ in SUBJECT_DEPS or head.dep_ == "poss" and head.head.dep_ in SUBJECT_DEPS
+    return head.dep_ in SUBJECT_DEPS or (head.dep_ == "poss" and head.head.dep_ in SUBJECT_DEPS)
+
+
+NAME_PUNCTUATION = {"&", ".", "'", "’", "+", "!"}
+
+
+def splits_name(token: Token) -> bool:
+    """Punctuation that cannot be inside a company name: a dateline dash ("April 14 - Acme"), a wire-service
+    bracket ("PITTSBURGH--(BUSINESS WIRE)--Acme"), a comma. A hyphen between letters ("Toronto-Dominion") stays."""
+    if not token.is_punct or token.text in NAME_PUNCTUATION:
+        return False
+    inner_hyphen = token.text == "-" and not token.whitespace_ and not token.doc[token.i - 1].whitespace_
+    return not (inner_hyphen and token.i > 0)
 
 
 def trim_span(span: Span) -> tuple[int, int]:
-    """Drop leading "the", trailing punctuation, possessive markers and line breaks from an entity span."""
+    """Cut an entity span down to the name: no line breaks, datelines, leading "the", headline verbs
+    ("Solace Networks Announces Pricing of"), trailing conjunctions, punctuation or possessive markers."""
     start, end = span.start, span.end
     doc = span.doc
-    # "Future Outlook\nInvestors": the model merged a heading into the next line; keep the last line only.
     for i in range(start, end):
-        if "\n" in doc[i].text or doc[i].is_space:
+        # "Future Outlook\nInvestors": the model merged a heading into the next line; keep the last line only.
+        if "\n" in doc[i].text or doc[i].is_space or splits_name(doc[i]) or doc[i].ent_type_ == "DATE":
             start = i + 1
     while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
         start += 1
-    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in {"'s", "’s", "'", "’"}):
+    for i in range(start + 1, end):
+        if (doc[i].pos_ in ("VERB", "AUX") and not doc[i].is_title) or doc[i].tag_ == "VBZ":
+            end = i
+            break
+    while end > start and (
+        doc[end - 1].is_punct
+        or doc[end - 1].lower_ in {"'s", "’s", "'", "’"}
+        or doc[end - 1].pos_ in ("CCONJ", "ADP", "DET")
+    ):
         end -= 1
     return start, end
+
+
+def split_conjoined(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """ "Sequoia Capital and Greylock Partners" → two names, when both sides have at least two words (so
+    "Marks and Spencer" or "Johnson & Johnson" stay whole)."""
+    for i in range(start + 2, end - 2):
+        if doc[i].lower_ == "and" and i - start >= 2 and end - i - 1 >= 2:
+            return [(start, i), (i + 1, end)]
+    return [(start, end)]
 
 
 def split_possessive(

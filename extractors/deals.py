@@ -57,16 +57,17 @@ TYPE_FAMILY = {
     "licensing": "licensing",
 }
 SINGLE_PARTY_TYPES = {"ipo": {"issuer"}, "debt_financing": {"borrower"}, "contract": {"supplier"}}
+# The two roles of each type, the paying side first; a generic party takes the first role still free.
 ROLE_FOR_PARTY = {
     "contract": ("customer", "supplier"),
     "partnership": ("partner", "partner"),
     "joint_venture": ("partner", "partner"),
     "merger": ("partner", "partner"),
-    "licensing": ("licensor", "licensee"),
+    "licensing": ("licensee", "licensor"),
     "acquisition": ("acquirer", "target"),
     "investment": ("investor", "investee"),
-    "funding_round": ("investee", "investor"),
-    "debt_financing": ("borrower", "lender"),
+    "funding_round": ("investor", "investee"),
+    "debt_financing": ("lender", "borrower"),
 }
 STATUS_ORDER = {"rumored": 0, "announced": 1, "completed": 2, "terminated": 3}
 TERM = re.compile(
@@ -272,7 +273,7 @@ class DealExtractor:
             deal_type = sorted(specific)[0]
         if is_negated(trigger.token):
             return None
-        roles = dict(trigger.entry["roles"])
+        roles = translated_roles(trigger.entry["roles"], trigger.entry.get("type", deal_type), deal_type)
         slots = dict(trigger.slots)
         self.add_inherited_slots(trigger, slots, owners)
         parties: dict[int, tuple[str, int]] = {}  # company → (role, priority)
@@ -281,9 +282,10 @@ class DealExtractor:
                 for company in resolve_companies(token, owners):
                     if company not in parties:
                         parties[company] = (role, priority)
-        if deal_type == "funding_round":
-            for company in funding_investors(trigger, owners):
-                parties.setdefault(company, ("investor", 99))
+        listed = self.lexicon["listed_roles"].get(deal_type)
+        if listed:
+            for company in listed_parties(trigger, listed["markers"], owners):
+                parties.setdefault(company, (listed["role"], 99))
         party_roles = finalize_roles(deal_type, {c: r for c, (r, _) in parties.items()})
         if not valid_party_set(deal_type, party_roles):
             return None
@@ -340,7 +342,9 @@ class DealExtractor:
                     role = override[verb.lemma_.lower()]
             yield slot, role
 
-    def add_inherited_slots(self, trigger: Trigger, slots: dict[str, list[Token]], owners: dict[int, int]) -> None:
+    def add_inherited_slots(
+        self, trigger: Trigger, slots: dict[str, list[Token]], owners: dict[int, int]
+    ) -> None:
         token = trigger.token
         if trigger.kind == "verb":
             if "subj" not in slots and "subjpass" not in slots:
@@ -351,7 +355,9 @@ class DealExtractor:
         verb = governing_verb(token)
         if verb is None:
             return
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) or inherited_subject(verb, owners)
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) or inherited_subject(
+            verb, owners
+        )
         passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         if passive is not None and subject is None:
             # "X was awarded a contract": the passive subject receives what the verb gives.
@@ -457,11 +463,15 @@ def resolve_argument(token: Token, owners: dict[int, int]) -> list[int]:
         found.append(company)
     for child in token.children:
         if child.dep_ == "nmod" and child.i in owners:
-            nested = [owners[child.i]] + [c for g in child.children if g.dep_ == "conj"
-                                          for c in [company_of(g, owners)] if c is not None]
+            nested = [owners[child.i]] + [
+                c
+                for g in child.children
+                if g.dep_ == "conj"
+                for c in [company_of(g, owners)]
+                if c is not None
+            ]
             found.extend(c for c in nested if c not in found)
     return found
-
 
 
 def company_of(token: Token, owners: dict[int, int]) -> int | None:
@@ -504,22 +514,11 @@ def resolve_pronoun(token: Token, owners: dict[int, int]) -> int | None:
     return None
 
 
-def funding_investors(trigger: Trigger, owners: dict[int, int]) -> list[int]:
-    """Investors named after "led by", "co-led by", "with participation from", "backed by", "investors including"."""
+def listed_parties(trigger: Trigger, markers: list[str], owners: dict[int, int]) -> list[int]:
+    """Companies named after a list marker of the trigger's sentence ("led by A, with participation from B and
+    C"; "a consortium of lenders led by A and including B")."""
     sentence = trigger.token.sent
     text = sentence.text.lower()
-    markers = (
-        "led by",
-        "co-led by",
-        "participation from",
-        "participation of",
-        "backed by",
-        "investors including",
-        "investors include",
-        "joined by",
-        "from investors",
-        "with investors",
-    )
     positions = [sentence.start_char + text.find(marker) for marker in markers if marker in text]
     if not positions:
         return []
@@ -531,11 +530,22 @@ def funding_investors(trigger: Trigger, owners: dict[int, int]) -> list[int]:
     return found
 
 
+def translated_roles(roles: dict[str, str], from_type: str, to_type: str) -> dict[str, str]:
+    """A noun whose modifier changes its type ("a majority stake": investment → acquisition) keeps its slots but
+    takes the new type's roles, position by position (investor → acquirer, investee → target)."""
+    if from_type == to_type or from_type not in ROLE_FOR_PARTY or to_type not in ROLE_FOR_PARTY:
+        return dict(roles)
+    mapping = dict(zip(ROLE_FOR_PARTY[from_type], ROLE_FOR_PARTY[to_type], strict=True))
+    return {slot: mapping.get(role, role) for slot, role in roles.items()}
+
+
 def finalize_roles(deal_type: str, parties: dict[int, str]) -> dict[int, str]:
-    """Turn generic "party" roles into the type's roles, and keep single-holder roles single."""
+    """Turn generic "party" roles into the type's roles, and keep single-holder roles single. Parties with a
+    specific role are placed first, so a generic party takes the role that is left."""
     first, second = ROLE_FOR_PARTY.get(deal_type, ("partner", "partner"))
     result: dict[int, str] = {}
-    for company, role in parties.items():
+    ordered = sorted(parties.items(), key=lambda item: item[1] == "party")
+    for company, role in ordered:
         if role == "party":
             role = first if first not in result.values() else second
         if role not in MULTI_ROLES and role in result.values():
