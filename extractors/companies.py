@@ -156,6 +156,9 @@ class CompanyRecognizer:
     def rejected_name(self, text: str, key: str) -> bool:
         if not key or key in self.rejected or len(key) < 2 or key[0].isdigit():
             return True
+        if key.replace(" ", "") in self.suffixes:
+            return True  # a bare "Inc" or "Holdings"
+
         words = clean_company_name(text).split()
         return bool(words) and words[-1].lower() in self.rejected_heads
 
@@ -273,11 +276,17 @@ class CompanyRecognizer:
         the latest company."""
 
         sentence_start = doc[before].sent.start
-        in_sentence = [i for i in range(before - 1, sentence_start - 1, -1) if i in owner]
+        reference = doc[before].head
+        governor = reference.head.head if reference.head.pos_ == "ADP" else reference.head
+        # "Adobe's acquisition of the startup": a co-argument of the same word is never the referent.
+        in_sentence = [
+            i
+            for i in range(before - 1, sentence_start - 1, -1)
+            if i in owner and name_head(doc[i]).head != governor
+        ]
         # Within a sentence a description rarely repeats the subject (English uses "it" for that: "Corvane
         # agreed to buy Harbor, betting the software maker will help it"), except as the speaker of a reporting
         # verb ("…, the chemicals group said").
-        reference = doc[before].head
         speaker = reference.dep_ in SUBJECT_DEPS and reference.head.lemma_ in REPORTING_VERBS
         preferred = [i for i in in_sentence if is_subject(doc[i]) == speaker]
         if preferred or in_sentence:
@@ -336,11 +345,17 @@ def place_modifier(doc: Doc, end: int) -> bool:
     return end + 1 < len(doc) and doc[end].text == "-" and doc[end + 1].lower_ in {"based", "headquartered"}
 
 
-def is_subject(token: Token) -> bool:
-    """A subject, or part of one ("Microsoft Corp." → "Corp." is the subject; "Microsoft’s spending")."""
+def name_head(token: Token) -> Token:
+    """The syntactic head of the name a token belongs to ("Microsoft" in "Microsoft Corp." → "Corp.")."""
     head = token
     while head.dep_ in ("compound", "flat") and head.head is not head:
         head = head.head
+    return head
+
+
+def is_subject(token: Token) -> bool:
+    """A subject, or part of one ("Microsoft Corp." → "Corp." is the subject; "Microsoft’s spending")."""
+    head = name_head(token)
     return head.dep_ in SUBJECT_DEPS or (head.dep_ == "poss" and head.head.dep_ in SUBJECT_DEPS)
 
 
@@ -369,6 +384,11 @@ def trim_span(span: Span) -> tuple[int, int]:
         start += 1
     for i in range(start + 1, end):
         if (doc[i].pos_ in ("VERB", "AUX") and not doc[i].is_title) or doc[i].tag_ == "VBZ":
+            end = i
+            break
+    for i in range(start + 1, end):
+        # "Alpenmilch Nutrition for CHF 2 billion": a preposition other than "of"/"de" ends the name.
+        if doc[i].pos_ == "ADP" and doc[i].lower_ not in CONNECTORS:
             end = i
             break
     while end > start and (

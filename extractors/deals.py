@@ -40,7 +40,10 @@ INHERIT_DEPS = {
     "attr",
     "oprd",
 }
-PRONOUNS = {"it", "its", "they", "their", "itself", "which", "that", "who", "whose"}
+PRONOUNS = {"it", "its", "they", "their", "them", "itself", "which", "that", "who", "whose"}
+PLURAL_PRONOUNS = {"they", "their", "them"}
+# A holding in a company stands for the company: "shares of Kidde", "a stake in Arm".
+HOLDING_NOUNS = {"share", "shares", "stock", "stake", "equity", "interest", "capital", "holding"}
 RELATIVE_PRONOUNS = {"which", "that", "who", "whose"}
 # Roles that a deal type may hold more than once (several investors, lenders, partners).
 MULTI_ROLES = {"investor", "lender", "partner", "party"}
@@ -456,49 +459,52 @@ def resolve_companies(token: Token, owners: dict[int, int]) -> list[int]:
 
 
 def resolve_argument(token: Token, owners: dict[int, int]) -> list[int]:
-    """The argument's company and those coordinated with it inside the phrase ("A AB and Norway's B ASA")."""
-    found = []
-    company = company_of(token, owners)
-    if company is not None:
-        found.append(company)
+    """The argument's companies, with those coordinated inside the phrase ("A AB and Norway's B ASA")."""
+    found = companies_of(token, owners)
     for child in token.children:
         if child.dep_ == "nmod" and child.i in owners:
             nested = [owners[child.i]] + [
-                c
-                for g in child.children
-                if g.dep_ == "conj"
-                for c in [company_of(g, owners)]
-                if c is not None
+                c for g in child.children if g.dep_ == "conj" for c in companies_of(g, owners)
             ]
             found.extend(c for c in nested if c not in found)
     return found
 
 
-def company_of(token: Token, owners: dict[int, int]) -> int | None:
+def companies_of(token: Token, owners: dict[int, int]) -> list[int]:
+    """The company a token names or refers to (a pronoun may refer to several: "they")."""
     if token.i in owners:
-        return owners[token.i]
-    # "the German unit of Siemens", "shares of X": only look inside the phrase's own modifiers.
+        return [owners[token.i]]
+    # "the German unit of Siemens", "Nvidia's stake": only look inside the phrase's own modifiers.
     for child in token.children:
         if child.dep_ in ("compound", "poss", "appos", "nmod") and child.i in owners:
-            return owners[child.i]
-    if token.lower_ in PRONOUNS:
+            return [owners[child.i]]
+    # "all outstanding shares of Kidde", "a stake in Arm": the holding stands for the company.
+    if token.lemma_.lower() in HOLDING_NOUNS:
+        for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "in")):
+            for pobj in (c for c in prep.children if c.dep_ == "pobj"):
+                found = companies_of(pobj, owners)
+                if found:
+                    return found
+    if token.lower_ in PRONOUNS or token.dep_ == "poss" or token.tag_ == "PRP$":
         return resolve_pronoun(token, owners)
-    if token.dep_ == "poss" or token.tag_ == "PRP$":
-        return resolve_pronoun(token, owners)
-    return None
+    return []
 
 
-def resolve_pronoun(token: Token, owners: dict[int, int]) -> int | None:
-    """ "it"/"its": the company subject of an enclosing clause, else of the previous sentence, else the latest."""
+def resolve_pronoun(token: Token, owners: dict[int, int]) -> list[int]:
+    """ "it"/"its": the company subject of an enclosing clause, else of the previous sentence, else the latest;
+    "they"/"their": all the companies of that subject ("A and B said they agreed to merge")."""
+    plural = token.lower_ in PLURAL_PRONOUNS
     if token.lower_ in RELATIVE_PRONOUNS:
         clause = token.head
-        if clause.dep_ == "relcl":
-            return company_of(clause.head, owners) if clause.head is not token else None
+        if clause.dep_ == "relcl" and clause.head is not token:
+            return companies_of(clause.head, owners)
     current = token.head
     for _ in range(6):
         for child in current.children:
-            if child.dep_ in SUBJECT_DEPS and child.i < token.i and child.i in owners:
-                return owners[child.i]
+            if child.dep_ in SUBJECT_DEPS and child.i < token.i:
+                found = resolve_companies(child, owners) if child.lower_ not in PRONOUNS else []
+                if found and (not plural or len(found) > 1):
+                    return found if plural else found[:1]
         if current.head is current:
             break
         current = current.head
@@ -507,11 +513,11 @@ def resolve_pronoun(token: Token, owners: dict[int, int]) -> int | None:
     previous_start = doc[sentence.start - 1].sent.start if sentence.start > 0 else sentence.start
     for i in range(token.i - 1, previous_start - 1, -1):
         if i in owners and doc[i].dep_ in SUBJECT_DEPS | {"compound"}:
-            return owners[i]
+            return resolve_companies(doc[i], owners) if plural else [owners[i]]
     for i in range(token.i - 1, max(previous_start - 1, -1), -1):
         if i in owners:
-            return owners[i]
-    return None
+            return [owners[i]]
+    return []
 
 
 def listed_parties(trigger: Trigger, markers: list[str], owners: dict[int, int]) -> list[int]:
