@@ -388,7 +388,8 @@ class DealExtractor:
             mention = self.mention(doc, trigger, owners, by_sentence.get(trigger.token.sent.start, set()))
             if mention is not None:
                 mentions.append(mention)
-        doc._.deals = [deal_as_dict(doc, group) for group in merge_mentions(mentions)]
+        doc._.deals = [deal_as_dict(doc, group, owners) for group in merge_mentions(mentions)]
+
         return doc
 
 
@@ -636,6 +637,12 @@ def not_deal_value(doc: Doc, money: dict[str, Any], path: list[Token], trigger: 
         lemma = token.lemma_.lower()
         if token.pos_ in ("NOUN", "PROPN") and (lemma in nouns or token.lower_ in nouns):
             return True
+        if (
+            token.pos_ == "VERB"
+            and lemma == "value"
+            and values_a_deal(token, set(context["deal_value_nouns"]))
+        ):
+            continue  # "a buyout valued at 1.3 bln dlrs" is the deal's value, "valuing the company at" is not
         if token.pos_ == "VERB" and lemma in verbs:
             return True
         if token.pos_ == "VERB":
@@ -653,13 +660,68 @@ def not_deal_value(doc: Doc, money: dict[str, Any], path: list[Token], trigger: 
     )
 
 
+def values_a_deal(verb: Token, deal_nouns: set[str]) -> bool:
+    """ "the deal is valued at", "a buyout valued at": the valued thing is a transaction."""
+    valued = [verb.head] if verb.dep_ == "acl" else []
+    valued += [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+    return any(token.lemma_.lower() in deal_nouns for token in valued)
+
+
+def usable_money(money: dict[str, Any]) -> bool:
+    """Disclosed totals only: not per-share prices, and not amounts under 10,000 USD (prices of one unit)."""
+    if money.get("per_share") or not money.get("disclosed", True) or money["value"] is None:
+        return False
+    return money.get("usd") is None or money["usd"] >= 10_000
+
+
+def amount_dict(money: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: money[key] for key in ("text", "value", "currency", "usd", "approximate") if key in money
+    } | ({"min": money["min"], "max": money["max"]} if "max" in money else {})
+
+
+def amount_nearby(
+    doc: Doc, evidence: Span, companies: set[int], owners: dict[int, int]
+) -> dict[str, Any] | None:
+    """For a deal whose sentence states no amount: money governed by a payment verb or a deal noun in one of
+    the next sentences (or the one before) that names a party ("First Union said it paid 145.5 mln dlrs for
+    Northgate")."""
+    context = amount_context()
+    verbs, nouns = set(context["amount_verbs"]), set(context["deal_value_nouns"])
+    sentences = list(doc.sents)
+    index = next(i for i, s in enumerate(sentences) if s.start == evidence.start)
+    for sentence in sentences[index + 1 : index + 4] + sentences[max(0, index - 1) : index]:
+        named = {owners[t.i] for t in sentence if t.i in owners}
+        pronoun = any(t.lower_ in PRONOUNS for t in sentence)
+        if not (named & companies or (pronoun and not named)):
+            continue
+        for money in doc._.money or []:
+            if not (sentence.start_char <= money["start"] < sentence.end_char) or not usable_money(money):
+                continue
+            root = money_root(doc, money)
+            governor = root
+            for _ in range(4):
+                if governor is None or governor.head is governor:
+                    break
+                governor = governor.head
+                lemma = governor.lemma_.lower()
+                if (governor.pos_ == "VERB" and lemma in verbs) or (
+                    governor.pos_ == "NOUN" and lemma in nouns
+                ):
+                    path = path_to(root, governor) if root is not None else None
+                    if path is not None and not not_deal_value(doc, money, path, governor):
+                        return amount_dict(money)
+                    break
+    return None
+
+
 def deal_amount(doc: Doc, trigger: Trigger, sentence: Span) -> dict[str, Any] | None:
     """The deal's value: the closest money to the trigger in its sentence that is a transaction value."""
     best: tuple[int, dict[str, Any]] | None = None
     for money in doc._.money or []:
         if not (sentence.start_char <= money["start"] < sentence.end_char):
             continue
-        if money.get("per_share") or not money.get("disclosed", True) or money["value"] is None:
+        if not usable_money(money):
             continue
         root = money_root(doc, money)
         if root is None:
@@ -671,10 +733,7 @@ def deal_amount(doc: Doc, trigger: Trigger, sentence: Span) -> dict[str, Any] | 
             best = (len(path), money)
     if best is None:
         return None
-    money = best[1]
-    return {
-        key: money[key] for key in ("text", "value", "currency", "usd", "approximate") if key in money
-    } | ({"min": money["min"], "max": money["max"]} if "max" in money else {})
+    return amount_dict(best[1])
 
 
 # --- merging ----------------------------------------------------------------------------------------------------
@@ -727,7 +786,7 @@ def best_of(group: list[DealMention]) -> DealMention:
     )
 
 
-def deal_as_dict(doc: Doc, group: list[DealMention]) -> dict[str, Any]:
+def deal_as_dict(doc: Doc, group: list[DealMention], owners: dict[int, int]) -> dict[str, Any]:
     best = best_of(group)
     deal_type = best.deal_type
     parties: dict[int, str] = {}
@@ -737,6 +796,8 @@ def deal_as_dict(doc: Doc, group: list[DealMention]) -> dict[str, Any]:
                 parties.setdefault(company, role)
     parties = finalize_roles(deal_type, parties)
     amount = best.amount or next((m.amount for m in group if m.amount), None)
+    if amount is None and deal_type not in ("partnership", "joint_venture"):
+        amount = amount_nearby(doc, best.sentence, set(parties), owners)
     statuses = [m.status for m in group]
     status = max(statuses, key=lambda s: STATUS_ORDER[s])
     if status != "terminated" and "rumored" in statuses and best.status == "rumored":
