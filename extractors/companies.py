@@ -17,7 +17,9 @@ from extractors.gazetteer import Gazetteer, KnownCompany, load_gazetteer
 from extractors.lexicons import load_lines
 from extractors.names import clean_company_name, legal_suffixes, name_key
 
-CONNECTORS = {"&", "of", "and", "-", "de", "du", "la", "der", "von", "van"}
+# Words allowed inside a capitalised name run ("Bank of America", "AT&T"). Not "and": "A and B" is two names.
+CONNECTORS = {"&", "of", "-", "de", "du", "la", "der", "von", "van"}
+NOT_COMPANY_ENTITIES = {"GPE", "LOC", "NORP", "DATE", "PERSON", "MONEY"}
 MAX_NAME_TOKENS = 8
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 REPORTING_VERBS = {"say", "announce", "add", "state", "tell", "confirm", "report", "disclose", "note"}
@@ -148,9 +150,17 @@ class CompanyRecognizer:
         "the chipmaker Lumenfold", "Lumenfold Inc"."""
         for start, end in self.name_runs(doc):
             last = doc[end - 1]
-            if last.ent_type_ in ("PERSON", "GPE", "LOC", "NORP", "DATE", "TIME"):
+            if last.ent_type_ in ("GPE", "LOC", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL"):
                 continue
-            if described_as_company(last, start, self.describing_nouns):
+            # The NER model often calls unfamiliar (e.g. Chinese) company names persons; an explicit description
+            # ("fintech group Qianhai Pay") overrides that, the weaker cues do not.
+            # A person can be "partner Elliot Sandoval" but not "the startup Elliot Sandoval".
+            nouns = self.reference_nouns if last.ent_type_ == "PERSON" else self.describing_nouns
+            if (
+                described_as_company(last, start, nouns)
+                or (last.ent_type_ != "PERSON" and agent_of_financing(last))
+                or is_deal_object(last)
+            ):
                 yield start, end, self.gazetteer.lookup(doc[start:end].text)
 
     def rejected_name(self, text: str, key: str) -> bool:
@@ -166,8 +176,12 @@ class CompanyRecognizer:
     def mentions(self, doc: Doc) -> list[Mention]:
         headings = heading_lines(doc)
         found = []
+        money = [(m["start"], m["end"]) for m in doc._.money or []]
         for start, end, known in self.candidates(doc):
             span = doc[start:end]
+            if any(span.start_char < m_end and m_start < span.end_char for m_start, m_end in money):
+                continue  # "SEK 4.5bn" tagged as an organisation
+
             key = (known and name_key(known.name)) or name_key(span.text)
             if self.rejected_name(span.text, key) or (place_modifier(doc, end) and known is None):
                 continue
@@ -184,13 +198,46 @@ class CompanyRecognizer:
             elif mention.known and not target.known:
                 target.known, target.key = mention.known, mention.key
             target.mentions.append(mention)
+        self.add_coordinated_names(doc, clusters)
         self.add_repeated_names(doc, clusters)
+
         # A company seen only in headings (often a sub-heading the model misread) is not kept.
         clusters = [c for c in clusters if not all(m.in_heading for m in c.mentions)]
         for cluster in clusters:
             cluster.name = canonical_name(cluster)
         self.add_references(doc, clusters)
         return clusters
+
+    def add_coordinated_names(self, doc: Doc, clusters: list[CompanyCluster]) -> None:
+        """ "South32 and Japan's Sumitomo Metal Mining agreed…": a name coordinated with a company, in the same
+        syntactic role, is a company too."""
+        taken = {i for c in clusters for m in c.mentions for i in range(m.start, m.end)}
+        runs = {end - 1: (start, end) for start, end in self.name_runs(doc)}
+        for cluster in list(clusters):
+            for mention in list(cluster.mentions):
+                head = name_head(doc[mention.end - 1])
+                partners = [c for c in head.children if c.dep_ == "conj"]
+                partners += [head.head] if head.dep_ == "conj" else []
+                for partner in partners:
+                    start, end = runs.get(partner.i, (partner.i, partner.i))
+                    if end <= start or any(i in taken for i in range(start, end)):
+                        continue
+                    if partner.ent_type_ in NOT_COMPANY_ENTITIES or partner.pos_ != "PROPN":
+                        continue
+                    text = doc[start:end].text
+                    key = name_key(text)
+                    if self.rejected_name(text, key):
+                        continue
+                    known = self.gazetteer.lookup(text)
+                    clusters.append(
+                        CompanyCluster(
+                            name="",
+                            key=key,
+                            known=known,
+                            mentions=[Mention(start, end, text, key, known, False)],
+                        )
+                    )
+                    taken.update(range(start, end))
 
     def add_repeated_names(self, doc: Doc, clusters: list[CompanyCluster]) -> None:
         """One sense per article: a name recognised once as a company is a company wherever it recurs, even
@@ -204,6 +251,12 @@ class CompanyRecognizer:
                 words = [t.text for t in doc[mention.start : mention.end]]
                 if words and is_capitalised(doc[mention.start]):
                     forms.setdefault(words[0], []).append((words, cluster))
+                    # "Johnson Matthey plc" recurs as "Johnson Matthey"
+                    bare = list(words)
+                    while len(bare) > 1 and bare[-1].lower().rstrip(".") in self.suffixes:
+                        bare.pop()
+                    if bare != words:
+                        forms[words[0]].append((bare, cluster))
                     first = words[0]
                     if (
                         len(words) > 1
@@ -334,10 +387,33 @@ def described_as_company(token: Token, start: int, nouns: frozenset[str]) -> boo
         return True
     if head.dep_ == "appos" and head.head.lemma_.lower() in nouns:
         return True
-    if any(c.dep_ == "compound" and c.i < start and c.lemma_.lower() in nouns for c in token.children):
-        return True
+    return any(c.dep_ == "compound" and c.i < start and c.lemma_.lower() in nouns for c in token.children)
+
+
+def agent_of_financing(token: Token) -> bool:
+    """ "a round led by Northzone", "a loan underwritten by Barclays" (through conjuncts too)."""
+    head = token
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head
     by = head.head
     return head.dep_ == "pobj" and by.dep_ == "agent" and by.head.lemma_.lower() in AGENT_VERBS
+
+
+# The objects of these verbs and of these nouns' prepositions are companies: "agreed to acquire Wiz",
+# "its offer for Jiangmen Harbour", "the takeover of Cavi Padana".
+DEAL_OBJECT_VERBS = {"acquire", "buy", "purchase"}
+DEAL_OBJECT_NOUNS = {"acquisition", "takeover", "offer", "bid", "purchase", "buyout", "merger"}
+
+
+def is_deal_object(token: Token) -> bool:
+    if token.dep_ == "dobj" and token.head.lemma_.lower() in DEAL_OBJECT_VERBS:
+        return True
+    prep = token.head
+    return (
+        token.dep_ == "pobj"
+        and prep.lower_ in ("of", "for", "with")
+        and prep.head.lemma_.lower() in DEAL_OBJECT_NOUNS
+    )
 
 
 def place_modifier(doc: Doc, end: int) -> bool:

@@ -276,6 +276,8 @@ class DealExtractor:
             deal_type = sorted(specific)[0]
         if is_negated(trigger.token):
             return None
+        if deal_type == "acquisition" and buys_a_minority_holding(trigger):
+            deal_type = "investment"  # "will buy a 9.9 per cent stake in X", "bought 4.8 mln shares of X"
         roles = translated_roles(trigger.entry["roles"], trigger.entry.get("type", deal_type), deal_type)
         slots = dict(trigger.slots)
         self.add_inherited_slots(trigger, slots, owners)
@@ -299,7 +301,7 @@ class DealExtractor:
         ):
             return None  # "buy accelerators from Nvidia" is a purchase of goods, not of a company
         sentence = trigger.token.sent
-        status = deal_status(trigger.token, sentence, doc)
+        status = deal_status(trigger.token, sentence, doc, deal_type)
         amount = deal_amount(doc, trigger, sentence)
         term_match = TERM.search(sentence.text)
         confidence = 0.45 + 0.15 * (len(party_roles) >= 2) + 0.1 * (amount is not None)
@@ -333,6 +335,9 @@ class DealExtractor:
     ) -> Iterator[tuple[str, str]]:
         """(slot, role) pairs in priority order; governor-subject roles can depend on the governing verb."""
         has_from = "prep:from" in slots or "gov_prep:from" in slots
+        # Roles the trigger's own arguments fill; the governing verb's subject must not take them again
+        # ("SoftBank arranged a loan from Mizuho": the lender is named, so SoftBank is the borrower).
+        filled = {role for slot, role in roles.items() if slot != "gov_subj" and slots.get(slot)}
         for slot, role in roles.items():
             if slot.startswith("subj_with_"):
                 continue
@@ -341,7 +346,11 @@ class DealExtractor:
             if slot == "gov_subj":
                 verb = governing_verb(trigger.token)
                 override = trigger.entry.get("gov_subj_roles", {})
-                if verb is not None and verb.lemma_.lower() in override:
+                if (
+                    verb is not None
+                    and verb.lemma_.lower() in override
+                    and override[verb.lemma_.lower()] not in filled
+                ):
                     role = override[verb.lemma_.lower()]
             yield slot, role
 
@@ -537,6 +546,25 @@ def listed_parties(trigger: Trigger, markers: list[str], owners: dict[int, int])
     return found
 
 
+def buys_a_minority_holding(trigger: Trigger) -> bool:
+    """A verb of buying whose object is shares or a stake without "majority"/"controlling"/"all"."""
+    if trigger.kind != "verb":
+        return False
+    for token in trigger.slots.get("obj", []):
+        if token.lemma_.lower() in HOLDING_NOUNS:
+            modifiers = {c.lower_ for c in token.subtree}
+            return not modifiers & {
+                "majority",
+                "controlling",
+                "control",
+                "all",
+                "remaining",
+                "outstanding",
+                "entire",
+            }
+    return False
+
+
 def translated_roles(roles: dict[str, str], from_type: str, to_type: str) -> dict[str, str]:
     """A noun whose modifier changes its type ("a majority stake": investment → acquisition) keeps its slots but
     takes the new type's roles, position by position (investor → acquirer, investee → target)."""
@@ -584,8 +612,21 @@ def verb_chain(token: Token) -> list[Token]:
     return chain
 
 
-def deal_status(trigger: Token, sentence: Span, doc: Doc) -> str:
-    """Status from cues on the trigger's verb chain and in the sentence, then from tense."""
+# Agreements that the past tense only announces ("has licensed its patents to", "has signed a loan"); for the
+# other types the past tense reports completion ("acquired", "raised").
+ANNOUNCED_IN_PAST_TENSE = {
+    "contract",
+    "partnership",
+    "joint_venture",
+    "licensing",
+    "debt_financing",
+    "merger",
+}
+YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+def deal_status(trigger: Token, sentence: Span, doc: Doc, deal_type: str) -> str:
+    """Status from cues on the trigger's verb chain and in the sentence, then from a past year or tense."""
     cues = status_cues()
     chain = verb_chain(trigger)
     lemmas = {t.lemma_.lower() for t in chain}
@@ -596,8 +637,10 @@ def deal_status(trigger: Token, sentence: Span, doc: Doc) -> str:
     for status in ("terminated", "rumored", "completed", "announced"):
         if lemmas & set(cues[status]["lemmas"]) or any(p in text for p in cues[status]["phrases"]):
             return status
+    if doc._.published and earlier_year_mentioned(trigger, int(doc._.published[:4])):
+        return "completed"  # "Google's $12.5 billion purchase of Motorola Mobility in 2012"
     verb = trigger if trigger.pos_ == "VERB" else governing_verb(trigger)
-    if verb is not None:
+    if verb is not None and deal_type not in ANNOUNCED_IN_PAST_TENSE:
         aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
         if verb.tag_ == "VBD" and not aux & {"will", "would", "to"}:
             return "completed"
@@ -606,7 +649,18 @@ def deal_status(trigger: Token, sentence: Span, doc: Doc) -> str:
     return "announced"
 
 
+def earlier_year_mentioned(trigger: Token, published_year: int) -> bool:
+    """A year before the article's own attached to the trigger ("in 2012")."""
+    for prep in (c for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
+        for token in prep.subtree:
+            if YEAR.match(token.text) and int(token.text) < published_year:
+                return True
+    return False
+
+
 # --- amount -----------------------------------------------------------------------------------------------------
+
+
 def money_root(doc: Doc, money: dict[str, Any]) -> Token | None:
     span = doc.char_span(money["start"], money["end"], alignment_mode="expand")
     return span.root if span is not None and len(span) else None
