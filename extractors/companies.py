@@ -20,6 +20,19 @@ from extractors.names import clean_company_name, legal_suffixes, name_key
 # Words allowed inside a capitalised name run ("Bank of America", "AT&T"). Not "and": "A and B" is two names.
 CONNECTORS = {"&", "of", "-", "de", "du", "la", "der", "von", "van"}
 NOT_COMPANY_ENTITIES = {"GPE", "LOC", "NORP", "DATE", "PERSON", "MONEY"}
+# "a refinery in Jamnagar": an unknown name after these is a place, unless it is what money goes into.
+LOCATIVE_PREPOSITIONS = {"in", "at", "near", "outside", "across", "around", "throughout"}
+HOLDING_WORDS = {
+    "invest",
+    "investment",
+    "stake",
+    "interest",
+    "holding",
+    "share",
+    "shares",
+    "position",
+    "round",
+}
 MAX_NAME_TOKENS = 8
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 REPORTING_VERBS = {"say", "announce", "add", "state", "tell", "confirm", "report", "disclose", "note"}
@@ -177,16 +190,41 @@ class CompanyRecognizer:
         headings = heading_lines(doc)
         found = []
         money = [(m["start"], m["end"]) for m in doc._.money or []]
+        # Surnames of people named in full ("Anna Ostrowski"), which the model may later call organisations.
+        person_words = {ent[-1].text for ent in doc.ents if ent.label_ == "PERSON" and len(ent) > 1}
+
         for start, end, known in self.candidates(doc):
             span = doc[start:end]
             if any(span.start_char < m_end and m_start < span.end_char for m_start, m_end in money):
                 continue  # "SEK 4.5bn" tagged as an organisation
-
             key = (known and name_key(known.name)) or name_key(span.text)
-            if self.rejected_name(span.text, key) or (place_modifier(doc, end) and known is None):
+            if self.rejected_name(span.text, key) or not is_capitalised(doc[start]):
+                continue
+            if known is None and self.unsupported(doc, start, end, person_words):
                 continue
             found.append(Mention(start, end, span.text, key, known, start in headings))
         return found
+
+    def unsupported(self, doc: Doc, start: int, end: int, person_words: set[str]) -> bool:
+        """An unknown name without a legal suffix that reads as a place ("Lyon-based", "a plant in Jamnagar"),
+        a person's surname seen elsewhere in the article ("Ostrowski said"), or a bracketed ticker ("(VRDN)")."""
+        if any(self.is_suffix(t) for t in doc[start:end]):
+            return False
+        if described_as_company(doc[end - 1], start, self.describing_nouns):
+            return False  # "analysts at research firm Brightline Partners"
+
+        if place_modifier(doc, end):
+            return True
+        head = name_head(doc[end - 1])
+        prep = head.head
+        locative = head.dep_ == "pobj" and prep.lower_ in LOCATIVE_PREPOSITIONS
+        if locative and prep.head.lemma_.lower() not in HOLDING_WORDS:
+            return True
+
+        if end - start == 1 and doc[start].text in person_words:
+            return True
+        bracketed = start > 0 and end < len(doc) and doc[start - 1].text in "(<[" and doc[end].text in ")>]"
+        return bracketed and doc[start].text.isupper()
 
     def cluster(self, doc: Doc, mentions: list[Mention]) -> list[CompanyCluster]:
         clusters: list[CompanyCluster] = []
@@ -406,8 +444,15 @@ DEAL_OBJECT_NOUNS = {"acquisition", "takeover", "offer", "bid", "purchase", "buy
 
 
 def is_deal_object(token: Token) -> bool:
+    """The object of an acquisition ("acquire Wiz", "its offer for Jiangmen Harbour"), or the subject of a
+    fundraising ("Glint Labs … raised $22 million in a Series A")."""
     if token.dep_ == "dobj" and token.head.lemma_.lower() in DEAL_OBJECT_VERBS:
         return True
+    if token.dep_ == "nsubj" and token.head.lemma_.lower() == "raise" and token.ent_type_ != "PERSON":
+        objects = [c for c in token.head.children if c.dep_ == "dobj"]
+        if any(o.ent_type_ == "MONEY" or o.lemma_.lower() in ("round", "funding") for o in objects):
+            return True
+
     prep = token.head
     return (
         token.dep_ == "pobj"
@@ -534,7 +579,11 @@ def same_company(cluster: CompanyCluster, mention: Mention) -> bool:
     return (
         acronym.isupper()
         and 2 <= len(acronym) <= 5
-        and any(initials(m.text.lower()).upper() == acronym for m in cluster.mentions)
+        and any(
+            acronym
+            in (initials(m.text.lower()).upper(), initials(clean_company_name(m.text).lower()).upper())
+            for m in cluster.mentions
+        )
     )
 
 

@@ -43,7 +43,20 @@ INHERIT_DEPS = {
 PRONOUNS = {"it", "its", "they", "their", "them", "itself", "which", "that", "who", "whose"}
 PLURAL_PRONOUNS = {"they", "their", "them"}
 # A holding in a company stands for the company: "shares of Kidde", "a stake in Arm".
-HOLDING_NOUNS = {"share", "shares", "stock", "stake", "equity", "interest", "capital", "holding"}
+HOLDING_NOUNS = {
+    "share",
+    "shares",
+    "stock",
+    "stake",
+    "equity",
+    "interest",
+    "capital",
+    "holding",
+    "%",
+    "percent",
+    "pct",
+    "cent",
+}
 RELATIVE_PRONOUNS = {"which", "that", "who", "whose"}
 # Roles that a deal type may hold more than once (several investors, lenders, partners).
 MULTI_ROLES = {"investor", "lender", "partner", "party"}
@@ -334,16 +347,19 @@ class DealExtractor:
         self, trigger: Trigger, roles: dict[str, str], slots: dict[str, list[Token]]
     ) -> Iterator[tuple[str, str]]:
         """(slot, role) pairs in priority order; governor-subject roles can depend on the governing verb."""
-        has_from = "prep:from" in slots or "gov_prep:from" in slots
         # Roles the trigger's own arguments fill; the governing verb's subject must not take them again
         # ("SoftBank arranged a loan from Mizuho": the lender is named, so SoftBank is the borrower).
         filled = {role for slot, role in roles.items() if slot != "gov_subj" and slots.get(slot)}
         for slot, role in roles.items():
-            if slot.startswith("subj_with_"):
+            if "_with_" in slot:
                 continue
-            if slot in ("subj", "gov_subj") and has_from and f"subj_with_{'prep:from'}" in roles:
-                role = roles["subj_with_prep:from"]
-            if slot == "gov_subj":
+            # "X licensed rights from Y" (X is the licensee), "X agreed to a takeover by Y" (X is the target).
+            conditional = [
+                k for k in roles if k.startswith(f"{slot}_with_") and slots.get(k.split("_with_")[1])
+            ]
+            if conditional:
+                role = roles[conditional[0]]
+            elif slot == "gov_subj":
                 verb = governing_verb(trigger.token)
                 override = trigger.entry.get("gov_subj_roles", {})
                 if (
@@ -363,6 +379,7 @@ class DealExtractor:
                 subject = inherited_subject(token, owners)
                 if subject is not None:
                     slots["subj"] = [subject]
+            add_nested_preps(slots)
             return
         verb = governing_verb(token)
         if verb is None:
@@ -403,6 +420,24 @@ class DealExtractor:
 
 
 # --- syntax helpers -------------------------------------------------------------------------------------------
+def add_nested_preps(slots: dict[str, list[Token]]) -> None:
+    """Prepositional arguments the parser attached below the object: "licensed rights to a therapy from Helixa",
+    "acquire a 70% stake in Alpenmilch from Partners Group". The owner of a bought holding is its seller
+    ("buy Domtar's 72 pct stake in Laurentian")."""
+    frontier = [t for slot in ("obj", "prep:to", "prep:for") for t in slots.get(slot, [])]
+    for _ in range(3):
+        below = []
+        for token in frontier:
+            if token.lemma_.lower() in HOLDING_NOUNS:
+                slots.setdefault("prep:from", []).extend(c for c in token.children if c.dep_ == "poss")
+            for prep in (c for c in token.children if c.dep_ == "prep"):
+                objects = [c for c in prep.children if c.dep_ == "pobj"]
+                if f"prep:{prep.lower_}" not in slots and prep.lower_ in ("from", "to", "with", "by"):
+                    slots[f"prep:{prep.lower_}"] = objects
+                below += objects
+        frontier = below
+
+
 def governing_verb(token: Token) -> Token | None:
     """The verb a noun trigger depends on: "completed [its acquisition]", "won [a contract] from"."""
     head = token
@@ -445,8 +480,12 @@ def inherited_subject(token: Token, owners: dict[int, int]) -> Token | None:
 
 
 def is_negated(token: Token) -> bool:
-    """A negated trigger or governing verb ("did not win the contract"), or a denial above it."""
+    """A negated trigger or governing verb ("did not win the contract"), or a denial above it. A negation
+    that ends a deal ("chose not to exercise its option") is a termination, not a negation."""
     cues = status_cues()["negation"]
+    sentence_text = token.sent.text.lower()
+    if any(phrase in sentence_text for phrase in status_cues()["terminated"]["phrases"]):
+        return False
     current: Token | None = token
     for _ in range(5):
         if current is None:
@@ -484,17 +523,18 @@ def companies_of(token: Token, owners: dict[int, int]) -> list[int]:
     """The company a token names or refers to (a pronoun may refer to several: "they")."""
     if token.i in owners:
         return [owners[token.i]]
-    # "the German unit of Siemens", "Nvidia's stake": only look inside the phrase's own modifiers.
-    for child in token.children:
-        if child.dep_ in ("compound", "poss", "appos", "nmod") and child.i in owners:
-            return [owners[child.i]]
-    # "all outstanding shares of Kidde", "a stake in Arm": the holding stands for the company.
+    # "all outstanding shares of Kidde", "Domtar's stake in Laurentian": the holding stands for the company
+    # it is a holding in (its owner is the seller, see `add_holding_owner`).
     if token.lemma_.lower() in HOLDING_NOUNS:
         for prep in (c for c in token.children if c.dep_ == "prep" and c.lower_ in ("of", "in")):
             for pobj in (c for c in prep.children if c.dep_ == "pobj"):
                 found = companies_of(pobj, owners)
                 if found:
                     return found
+    # "the German unit of Siemens", "makers Skanvik AB and Norrland Verkstad AB": the phrase's own modifiers.
+    for child in token.children:
+        if child.dep_ in ("compound", "poss", "appos", "nmod") and child.i in owners:
+            return resolve_companies(child, owners) if child.dep_ == "appos" else [owners[child.i]]
     if token.lower_ in PRONOUNS or token.dep_ == "poss" or token.tag_ == "PRP$":
         return resolve_pronoun(token, owners)
     return []
@@ -546,23 +586,33 @@ def listed_parties(trigger: Trigger, markers: list[str], owners: dict[int, int])
     return found
 
 
+CONTROL_WORDS = {"majority", "controlling", "control", "all", "remaining", "outstanding", "entire"}
+PERCENT = re.compile(r"^(\d+(?:\.\d+)?)%?$")
+
+
+def is_control_holding(token: Token) -> bool:
+    """ "a majority stake", "all outstanding shares", "its 72 pct stake", "the remaining 45%"."""
+    words = [t.lower_ for t in token.subtree]
+    if set(words) & CONTROL_WORDS:
+        return True
+    for index, word in enumerate(words):
+        match = PERCENT.match(word)
+        follows = words[index + 1] if index + 1 < len(words) else ""
+        if (
+            match
+            and (word.endswith("%") or follows in {"%", "pct", "percent", "per"})
+            and float(match[1]) > 50
+        ):
+            return True
+    return False
+
+
 def buys_a_minority_holding(trigger: Trigger) -> bool:
-    """A verb of buying whose object is shares or a stake without "majority"/"controlling"/"all"."""
+    """A verb of buying whose object is shares or a stake that does not give control."""
     if trigger.kind != "verb":
         return False
-    for token in trigger.slots.get("obj", []):
-        if token.lemma_.lower() in HOLDING_NOUNS:
-            modifiers = {c.lower_ for c in token.subtree}
-            return not modifiers & {
-                "majority",
-                "controlling",
-                "control",
-                "all",
-                "remaining",
-                "outstanding",
-                "entire",
-            }
-    return False
+    holdings = [t for t in trigger.slots.get("obj", []) if t.lemma_.lower() in HOLDING_NOUNS]
+    return bool(holdings) and not is_control_holding(holdings[0])
 
 
 def translated_roles(roles: dict[str, str], from_type: str, to_type: str) -> dict[str, str]:

@@ -49,10 +49,12 @@ def load_gazetteer() -> Gazetteer:
         json.loads((CONFIG_DIR / "companies" / "private.json").read_text(encoding="utf-8"))
     )
     for entry in curated["companies"]:
-        listed = by_key.get(name_key(entry["name"]))
+        aliases = [entry["name"], *entry["aliases"]]
+        listed = next((by_key[k] for k in map(name_key, aliases) if k in by_key and by_key[k].ticker), None)
+
         company = KnownCompany(
             entry["name"], listed.ticker if listed else None, listed.cik if listed else None, curated=True
         )
-        for alias in [entry["name"], *entry["aliases"]]:
+        for alias in aliases:
             by_key[name_key(alias)] = company
     return Gazetteer(by_key, max(len(key.split()) for key in by_key))

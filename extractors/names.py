@@ -29,7 +29,9 @@ def clean_company_name(text: str) -> str:
     name = LEADING_ARTICLE.sub("", strip_possessive(re.sub(r"\s+", " ", text)))
     words = name.replace(",", " ").split()
     suffixes = legal_suffixes()
-    while len(words) > 1 and (words[-1].lower().replace(".", "") in suffixes or words[-1] in {"&", "-", "/"}):
+    while len(words) > 1 and (
+        words[-1].lower().replace(".", "") in suffixes or words[-1] in {"&", "-", "/", "and"}
+    ):
         words.pop()
     while len(words) > 1 and words[-1].lower() in GENERIC_TAILS:
         words.pop()
