@@ -171,12 +171,10 @@ def evaluate_command(
 ) -> None:
     """Score the extractor on a labeled corpus: precision, recall and F1 per slot."""
     import json
-    from datetime import date
 
     from rich.table import Table
 
-    from dealwire.evaluation import check_floors, evaluate, load_corpus
-    from extractors.article import Article
+    from dealwire.evaluation import check_floors, corpus_articles, evaluate, load_corpus
     from extractors.extract import extract_articles
     from extractors.pipeline import ModelNotInstalled, load_pipeline
 
@@ -190,17 +188,7 @@ def evaluate_command(
         nlp = load_pipeline(settings.nlp.model)
     except ModelNotInstalled as exc:
         raise fail(str(exc)) from None
-    articles = [
-        Article(
-            item.id,
-            item.id,
-            None,
-            date.fromisoformat(item.label["published"]) if item.label.get("published") else None,
-            "en",
-            item.text,
-        )
-        for item in labeled
-    ]
+    articles = corpus_articles(labeled)
     extractions = []
     with progress(err) as bar:
         task = bar.add_task("extracting", total=len(articles))

@@ -14,12 +14,15 @@ Metrics (micro-averaged over the corpus):
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from extractors.article import Article, parse_document
 from extractors.gazetteer import load_gazetteer
 from extractors.names import name_key
+from sources.documents import RawDocument
 
 TYPE_FAMILY = {
     "acquisition": "ma",
@@ -52,6 +55,21 @@ def load_corpus(folder: Path) -> list[LabeledArticle]:
             continue
         label = json.loads(label_path.read_text(encoding="utf-8"))
         articles.append(LabeledArticle(label_path.stem, text_path.read_text(encoding="utf-8"), label))
+    return articles
+
+
+def corpus_articles(corpus: list[LabeledArticle]) -> list[Article]:
+    """The corpus texts as `dealwire extract` sees a .txt file, dated by their labels (for USD conversion)."""
+    articles = []
+    for item in corpus:
+        raw = RawDocument(
+            source=item.id, url=item.id, content=item.text.encode("utf-8"), content_type="text/plain"
+        )
+        parsed = parse_document(raw)
+        if not isinstance(parsed, Article):
+            raise ValueError(f"corpus article {item.id} does not parse: {parsed.reason}")
+        published = date.fromisoformat(item.label["published"]) if item.label.get("published") else None
+        articles.append(replace(parsed, published=published))
     return articles
 
 

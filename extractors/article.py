@@ -93,8 +93,14 @@ def guess_language(text: str) -> str | None:
 
 
 def clean_lines(text: str) -> str:
-    """Normalise whitespace inside lines and drop empty lines; one paragraph or heading per line."""
-    lines = (re.sub(r"[ \t\u00a0]+", " ", line).strip() for line in text.splitlines())
+    """Normalise whitespace inside lines and drop empty lines; one paragraph or heading per line.
+
+    Press-release datelines ("PARIS--(BUSINESS WIRE)--Nimbus Forge") get spaces around their double dashes so
+    the tokenizer does not glue the city and the wire service to the company name."""
+    lines = (
+        re.sub(r"[ \t\u00a0]+", " ", re.sub(r"\s*--\s*", " -- ", line)).strip() for line in text.splitlines()
+    )
+
     return "\n".join(line for line in lines if line)
 
 

@@ -255,8 +255,11 @@ class DealExtractor:
     def modifier_type(self, token: Token, entry: dict[str, Any]) -> str | None:
         """The type given by words before a noun: "credit facility", "supply agreement", "joint venture"."""
         modifiers = entry.get("modifiers", {})
-        words = [t.lower_ for t in token.lefts if t.dep_ in ("compound", "amod", "nmod", "npadvmod")]
-        words += [token.doc[i].lower_ for i in range(max(token.i - 3, token.sent.start), token.i)]
+        before = [token.doc[i].lower_ for i in range(max(token.i - 3, token.sent.start), token.i)]
+        # Two-word modifiers first: a "power purchase agreement" is a contract, not an acquisition.
+        words = [" ".join(before[-2:])] if len(before) >= 2 else []
+        words += [t.lower_ for t in token.lefts if t.dep_ in ("compound", "amod", "nmod", "npadvmod")]
+        words += before
         for word in words:
             if word in modifiers:
                 value = modifiers[word]
@@ -291,8 +294,14 @@ class DealExtractor:
             return None
         if deal_type == "acquisition" and buys_a_minority_holding(trigger):
             deal_type = "investment"  # "will buy a 9.9 per cent stake in X", "bought 4.8 mln shares of X"
+        if trigger.lemma in HOLDING_NOUNS and self.bought_by_verb_trigger(trigger.token):
+            return None  # "agreed to buy Domtar's 72 pct stake": the verb states the deal
         roles = translated_roles(trigger.entry["roles"], trigger.entry.get("type", deal_type), deal_type)
         slots = dict(trigger.slots)
+        if deal_type == "acquisition" and trigger.kind == "verb":
+            # "buys Nvidia processors": goods named after a company are not a company being bought.
+            units = set(self.lexicon["business_unit_nouns"]) | HOLDING_NOUNS
+            slots["obj"] = [t for t in slots.get("obj", []) if t.i in owners or t.lemma_.lower() in units]
         self.add_inherited_slots(trigger, slots, owners)
         parties: dict[int, tuple[str, int]] = {}  # company → (role, priority)
         for priority, (slot, role) in enumerate(self.slot_roles(trigger, roles, slots)):
@@ -306,6 +315,10 @@ class DealExtractor:
                 parties.setdefault(company, (listed["role"], 99))
         party_roles = finalize_roles(deal_type, {c: r for c, (r, _) in parties.items()})
         if not valid_party_set(deal_type, party_roles):
+            return None
+        if len(party_roles) == 1 and not single_party_supported(
+            deal_type, trigger, deal_amount(doc, trigger, trigger.token.sent)
+        ):
             return None
         if (
             deal_type == "acquisition"
@@ -332,6 +345,11 @@ class DealExtractor:
             confidence=round(min(confidence, 0.95), 2),
             generic=trigger.generic,
         )
+
+    def bought_by_verb_trigger(self, token: Token) -> bool:
+        verb = governing_verb(token)
+        entry = self.lexicon["verbs"].get(verb.lemma_.lower()) if verb is not None else None
+        return entry is not None and entry["type"] in ("acquisition", "investment")
 
     def buys_a_business(self, trigger: Trigger) -> bool:
         """Without a company as target, an acquisition must be of a business: "its chemicals unit", "a stake"."""
@@ -483,7 +501,13 @@ def is_negated(token: Token) -> bool:
     """A negated trigger or governing verb ("did not win the contract"), or a denial above it. A negation
     that ends a deal ("chose not to exercise its option") is a termination, not a negation."""
     cues = status_cues()["negation"]
+    if (
+        any(t.lower_ == "without" for t in token.ancestors if t.i > token.sent.start)
+        or token.head.lower_ == "without"
+    ):
+        return True  # "can fund the purchase without borrowing"
     sentence_text = token.sent.text.lower()
+
     if any(phrase in sentence_text for phrase in status_cues()["terminated"]["phrases"]):
         return False
     current: Token | None = token
@@ -650,6 +674,12 @@ def valid_party_set(deal_type: str, parties: dict[int, str]) -> bool:
     return len(parties) == 1 and next(iter(parties.values())) in SINGLE_PARTY_TYPES.get(deal_type, set())
 
 
+def single_party_supported(deal_type: str, trigger: Trigger, amount: dict[str, Any] | None) -> bool:
+    """A one-company contract or debt deal ("won a £1.6bn contract from the Ministry of Defence", "priced
+    $1.5 billion of notes") needs a noun trigger and an amount; an IPO needs neither."""
+    return deal_type == "ipo" or (trigger.kind == "noun" and amount is not None)
+
+
 # --- status -----------------------------------------------------------------------------------------------------
 def verb_chain(token: Token) -> list[Token]:
     chain = [token]
@@ -700,8 +730,9 @@ def deal_status(trigger: Token, sentence: Span, doc: Doc, deal_type: str) -> str
 
 
 def earlier_year_mentioned(trigger: Token, published_year: int) -> bool:
-    """A year before the article's own attached to the trigger ("in 2012")."""
-    for prep in (c for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
+    """A year before the article's own attached to the trigger or its verb ("purchase of Motorola in 2012")."""
+    holders = [trigger, governing_verb(trigger) or trigger]
+    for prep in (c for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ in ("in", "during")):
         for token in prep.subtree:
             if YEAR.match(token.text) and int(token.text) < published_year:
                 return True
@@ -850,6 +881,8 @@ def compatible(a: DealMention, b: DealMention) -> bool:
     pa, pb = set(a.parties), set(b.parties)
     if not (pa <= pb or pb <= pa):
         return False
+    if a.deal_type == b.deal_type and pa == pb and len(pa) == 1:
+        return True  # one company's IPO or bond issue, told twice
     if a.amount and b.amount and a.amount.get("usd") and b.amount.get("usd"):
         ratio = a.amount["usd"] / b.amount["usd"]
         if not 0.5 <= ratio <= 2:
@@ -866,9 +899,27 @@ def merge_mentions(mentions: Iterable[DealMention]) -> list[list[DealMention]]:
                 break
         else:
             groups.append([mention])
-    # A group made only of one-party mentions that another deal of the article covers adds nothing.
+    # A group made only of one-party mentions that another deal of the article covers adds nothing; nor does
+    # one told only in headings when the body tells a deal of the same family with a shared party.
     full = [g for g in groups if max(len(m.parties) for m in g) >= 2]
-    return [g for g in groups if g in full or not any(covered(g, f) for f in full)]
+    kept = [g for g in groups if g in full or not any(covered(g, f) for f in full)]
+    return [
+        g
+        for g in kept
+        if not (only_in_headings(g) and any(restated(g, other) for other in kept if other is not g))
+    ]
+
+
+def only_in_headings(group: list[DealMention]) -> bool:
+    return all(not m.sentence.text.rstrip().endswith((".", '"', "”", ")")) for m in group)
+
+
+def restated(heading: list[DealMention], body: list[DealMention]) -> bool:
+    if only_in_headings(body):
+        return False
+    same_family = TYPE_FAMILY[heading[0].deal_type] == TYPE_FAMILY[body[0].deal_type]
+    shared = set().union(*(m.parties for m in heading)) & set().union(*(m.parties for m in body))
+    return same_family and bool(shared)
 
 
 def covered(group: list[DealMention], by: list[DealMention]) -> bool:
@@ -877,11 +928,13 @@ def covered(group: list[DealMention], by: list[DealMention]) -> bool:
 
 
 def best_of(group: list[DealMention]) -> DealMention:
-    """The mention that states the deal best: most parties, not generic, not a bare partnership, most confident."""
+    """The mention that states the deal best: most parties, in the body rather than a headline, not generic,
+    not a bare partnership, most confident."""
     return max(
         group,
         key=lambda m: (
             len(m.parties),
+            not only_in_headings([m]),
             not m.generic,
             m.deal_type != "partnership",
             m.confidence,
@@ -902,10 +955,10 @@ def deal_as_dict(doc: Doc, group: list[DealMention], owners: dict[int, int]) -> 
     amount = best.amount or next((m.amount for m in group if m.amount), None)
     if amount is None and deal_type not in ("partnership", "joint_venture"):
         amount = amount_nearby(doc, best.sentence, set(parties), owners)
+    # The sentence that states the deal best also states its status; a termination told anywhere ends it.
     statuses = [m.status for m in group]
-    status = max(statuses, key=lambda s: STATUS_ORDER[s])
-    if status != "terminated" and "rumored" in statuses and best.status == "rumored":
-        status = "rumored"
+    status = "terminated" if "terminated" in statuses else best.status
+
     term = best.term or next((m.term for m in group if m.term), None)
     companies = doc._.companies
     confidence = min(0.99, best.confidence + 0.03 * (len(group) - 1))

@@ -5,13 +5,11 @@ raised (scripts/raise_floors.py never lowers one); changing the corpus means re-
 the same commit."""
 
 import json
-from datetime import date
 from pathlib import Path
 
 from spacy.language import Language
 
-from dealwire.evaluation import check_floors, corpus_hash, evaluate, load_corpus
-from extractors.article import Article
+from dealwire.evaluation import check_floors, corpus_articles, corpus_hash, evaluate, load_corpus
 from extractors.extract import extract_articles
 
 EVAL = Path(__file__).parent / "eval"
@@ -38,17 +36,7 @@ def test_corpus_labels_are_consistent() -> None:
 
 def test_scores_stay_above_floors(nlp: Language) -> None:
     corpus = load_corpus(EVAL / "corpus")
-    articles = [
-        Article(
-            a.id,
-            a.id,
-            None,
-            date.fromisoformat(a.label["published"]) if a.label.get("published") else None,
-            "en",
-            a.text,
-        )
-        for a in corpus
-    ]
+    articles = corpus_articles(corpus)
     extractions = [record for _, record in extract_articles(nlp, articles)]
     metrics = evaluate(corpus, extractions).metrics()
     floors = json.loads((EVAL / "floors.json").read_text())["floors"]
