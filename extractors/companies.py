@@ -419,7 +419,7 @@ def described_as_company(token: Token, start: int, nouns: frozenset[str]) -> boo
     startup"; "existing investors Atomico and Speedinvest"), a modifier ("the chipmaker Lumenfold"), or by being
     the agent of a financing verb ("led by Northzone")."""
     head = token
-    while head.dep_ == "conj" and head.head is not head:
+    while head.dep_ == "conj" and head.head != head:
         head = head.head  # "investors Atomico and Speedinvest": Speedinvest is described through Atomico
     if any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in head.children):
         return True
@@ -431,7 +431,7 @@ def described_as_company(token: Token, start: int, nouns: frozenset[str]) -> boo
 def agent_of_financing(token: Token) -> bool:
     """ "a round led by Northzone", "a loan underwritten by Barclays" (through conjuncts too)."""
     head = token
-    while head.dep_ == "conj" and head.head is not head:
+    while head.dep_ == "conj" and head.head != head:
         head = head.head
     by = head.head
     return head.dep_ == "pobj" and by.dep_ == "agent" and by.head.lemma_.lower() in AGENT_VERBS
@@ -469,7 +469,7 @@ def place_modifier(doc: Doc, end: int) -> bool:
 def name_head(token: Token) -> Token:
     """The syntactic head of the name a token belongs to ("Microsoft" in "Microsoft Corp." → "Corp.")."""
     head = token
-    while head.dep_ in ("compound", "flat") and head.head is not head:
+    while head.dep_ in ("compound", "flat") and head.head != head:
         head = head.head
     return head
 

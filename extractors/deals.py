@@ -317,7 +317,7 @@ class DealExtractor:
         if not valid_party_set(deal_type, party_roles):
             return None
         if len(party_roles) == 1 and not single_party_supported(
-            deal_type, trigger, deal_amount(doc, trigger, trigger.token.sent)
+            deal_type, deal_amount(doc, trigger, trigger.token.sent)
         ):
             return None
         if (
@@ -348,8 +348,8 @@ class DealExtractor:
 
     def bought_by_verb_trigger(self, token: Token) -> bool:
         verb = governing_verb(token)
-        entry = self.lexicon["verbs"].get(verb.lemma_.lower()) if verb is not None else None
-        return entry is not None and entry["type"] in ("acquisition", "investment")
+        trigger = self.trigger_at(verb) if verb is not None else None
+        return trigger is not None and trigger.deal_type in ("acquisition", "investment")
 
     def buys_a_business(self, trigger: Trigger) -> bool:
         """Without a company as target, an acquisition must be of a business: "its chemicals unit", "a stake"."""
@@ -408,7 +408,8 @@ class DealExtractor:
         passive = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         if passive is not None and subject is None:
             # "X was awarded a contract": the passive subject receives what the verb gives.
-            slots.setdefault("gov_subj", [passive])
+            slots.setdefault("gov_subjpass", [passive])
+
         elif subject is not None:
             slots.setdefault("gov_subj", [subject])
         for child in verb.children:
@@ -488,7 +489,7 @@ def inherited_subject(token: Token, owners: dict[int, int]) -> Token | None:
     for _ in range(6):
         if current.dep_ == "relcl":
             return current.head  # "X, which agreed to buy Y": the relative clause's noun
-        if current.dep_ not in INHERIT_DEPS or current.head is current:
+        if current.dep_ not in INHERIT_DEPS or current.head == current:
             return None
         current = current.head
         subjects = [c for c in current.children if c.dep_ in SUBJECT_DEPS]
@@ -516,7 +517,7 @@ def is_negated(token: Token) -> bool:
             break
         if any(c.dep_ == "neg" for c in current.children) or current.lemma_.lower() in cues["lemmas"]:
             return True
-        current = current.head if current.head is not current else None
+        current = current.head if current.head != current else None
     sentence = token.sent.text.lower()
     return any(phrase in sentence for phrase in cues["phrases"])
 
@@ -570,7 +571,7 @@ def resolve_pronoun(token: Token, owners: dict[int, int]) -> list[int]:
     plural = token.lower_ in PLURAL_PRONOUNS
     if token.lower_ in RELATIVE_PRONOUNS:
         clause = token.head
-        if clause.dep_ == "relcl" and clause.head is not token:
+        if clause.dep_ == "relcl" and clause.head != token:
             return companies_of(clause.head, owners)
     current = token.head
     for _ in range(6):
@@ -579,7 +580,7 @@ def resolve_pronoun(token: Token, owners: dict[int, int]) -> list[int]:
                 found = resolve_companies(child, owners) if child.lower_ not in PRONOUNS else []
                 if found and (not plural or len(found) > 1):
                     return found if plural else found[:1]
-        if current.head is current:
+        if current.head == current:
             break
         current = current.head
     doc = token.doc
@@ -674,10 +675,10 @@ def valid_party_set(deal_type: str, parties: dict[int, str]) -> bool:
     return len(parties) == 1 and next(iter(parties.values())) in SINGLE_PARTY_TYPES.get(deal_type, set())
 
 
-def single_party_supported(deal_type: str, trigger: Trigger, amount: dict[str, Any] | None) -> bool:
+def single_party_supported(deal_type: str, amount: dict[str, Any] | None) -> bool:
     """A one-company contract or debt deal ("won a £1.6bn contract from the Ministry of Defence", "priced
-    $1.5 billion of notes") needs a noun trigger and an amount; an IPO needs neither."""
-    return deal_type == "ipo" or (trigger.kind == "noun" and amount is not None)
+    $1.5 billion of notes") needs an amount; an IPO does not."""
+    return deal_type == "ipo" or amount is not None
 
 
 # --- status -----------------------------------------------------------------------------------------------------
@@ -685,7 +686,7 @@ def verb_chain(token: Token) -> list[Token]:
     chain = [token]
     current = token
     for _ in range(6):
-        if current.head is current:
+        if current.head == current:
             break
         current = current.head
         chain.append(current)
@@ -750,10 +751,10 @@ def money_root(doc: Doc, money: dict[str, Any]) -> Token | None:
 def path_to(token: Token, target: Token, limit: int = 8) -> list[Token] | None:
     """Tokens from `token` up through the lowest common ancestor and down to `target` (None if too far)."""
     up = [token]
-    while up[-1].head is not up[-1] and len(up) < 20:
+    while up[-1].head != up[-1] and len(up) < 20:
         up.append(up[-1].head)
     target_up = [target]
-    while target_up[-1].head is not target_up[-1] and len(target_up) < 20:
+    while target_up[-1].head != target_up[-1] and len(target_up) < 20:
         target_up.append(target_up[-1].head)
     common = next((t for t in up if t in target_up), None)
     if common is None:
@@ -767,7 +768,7 @@ def not_deal_value(doc: Doc, money: dict[str, Any], path: list[Token], trigger: 
     context = amount_context()
     nouns, verbs = set(context["non_deal_nouns"]), set(context["non_deal_verbs"])
     for token in path:
-        if token is trigger:
+        if token == trigger:
             continue
         lemma = token.lemma_.lower()
         if token.pos_ in ("NOUN", "PROPN") and (lemma in nouns or token.lower_ in nouns):
@@ -785,7 +786,7 @@ def not_deal_value(doc: Doc, money: dict[str, Any], path: list[Token], trigger: 
                 if (
                     child.dep_ in ("dobj", "nsubj", "nsubjpass")
                     and child.lemma_.lower() in nouns
-                    and child is not trigger
+                    and child != trigger
                 ):
                     return True
     before = doc.text[max(0, money["start"] - 30) : money["start"]].lower()
@@ -836,7 +837,7 @@ def amount_nearby(
             root = money_root(doc, money)
             governor = root
             for _ in range(4):
-                if governor is None or governor.head is governor:
+                if governor is None or governor.head == governor:
                     break
                 governor = governor.head
                 lemma = governor.lemma_.lower()
@@ -881,8 +882,8 @@ def compatible(a: DealMention, b: DealMention) -> bool:
     pa, pb = set(a.parties), set(b.parties)
     if not (pa <= pb or pb <= pa):
         return False
-    if a.deal_type == b.deal_type and pa == pb and len(pa) == 1:
-        return True  # one company's IPO or bond issue, told twice
+    if a.deal_type == b.deal_type == "ipo" and pa == pb:
+        return True  # one company's IPO, told twice (with other figures, such as what it raised before)
     if a.amount and b.amount and a.amount.get("usd") and b.amount.get("usd"):
         ratio = a.amount["usd"] / b.amount["usd"]
         if not 0.5 <= ratio <= 2:
