@@ -84,6 +84,8 @@ class CompanyRecognizer:
         self.gazetteer = gazetteer
         self.rejected = frozenset(name_key(line) for line in load_lines("non_companies.txt"))
         self.rejected_heads = frozenset(line.lower() for line in load_lines("non_company_heads.txt"))
+        self.rejected_starts = frozenset(line.lower() for line in load_lines("non_company_starts.txt"))
+
         self.reference_nouns = frozenset(load_lines("company_nouns.txt"))
         self.describing_nouns = self.reference_nouns | frozenset(load_lines("company_appositives.txt"))
         self.generic_words = frozenset(load_lines("generic_name_words.txt"))
@@ -183,7 +185,9 @@ class CompanyRecognizer:
             return True  # a bare "Inc" or "Holdings"
 
         words = clean_company_name(text).split()
-        return bool(words) and words[-1].lower() in self.rejected_heads
+        return bool(words) and (
+            words[-1].lower() in self.rejected_heads or words[0].lower() in self.rejected_starts
+        )
 
     # --- unification ------------------------------------------------------------------------------------------
     def mentions(self, doc: Doc) -> list[Mention]:
@@ -395,6 +399,7 @@ class CompanyRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         clusters = self.cluster(doc, self.mentions(doc))
+        link_parents(doc, clusters)
         doc._.companies = [cluster_as_dict(doc, cluster) for cluster in clusters]
         return doc
 
@@ -490,6 +495,19 @@ def splits_name(token: Token) -> bool:
         return False
     inner_hyphen = token.text == "-" and not token.whitespace_ and not token.doc[token.i - 1].whitespace_
     return not (inner_hyphen and token.i > 0)
+
+
+def link_parents(doc: Doc, clusters: list[CompanyCluster]) -> None:
+    """ "Alphabet Inc.'s Google", "Amazon’s AWS": a company named right after another's possessive is its unit."""
+    owner = {i: c for c in clusters for m in c.mentions if not m.descriptive for i in range(m.start, m.end)}
+    for cluster in clusters:
+        for mention in cluster.mentions:
+            marker = mention.start - 1
+            if mention.descriptive or marker < 1 or doc[marker].lower_ not in {"'s", "’s"}:
+                continue
+            parent = owner.get(marker - 1)
+            if parent is not None and parent is not cluster and cluster.parent is None:
+                cluster.parent = parent.name
 
 
 def trim_span(span: Span) -> tuple[int, int]:
@@ -606,6 +624,7 @@ def canonical_name(cluster: CompanyCluster) -> str:
 def cluster_as_dict(doc: Doc, cluster: CompanyCluster) -> dict[str, object]:
     return {
         "name": cluster.name,
+        "parent": cluster.parent,
         "ticker": cluster.known.ticker if cluster.known else None,
         "cik": cluster.known.cik if cluster.known else None,
         "mentions": [

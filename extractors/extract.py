@@ -39,6 +39,7 @@ def extraction_of(article: Article, doc: Doc) -> dict[str, Any]:
             {
                 "name": company["name"],
                 "mentions": list(dict.fromkeys(m["text"] for m in company["mentions"])),
+                "parent": company["parent"],
                 "ticker": company["ticker"],
                 "cik": company["cik"],
             }
