@@ -28,22 +28,38 @@ class NlpSettings(BaseModel):
 
 
 class FetchSettings(BaseModel):
-    timeout_s: float = 20.0
+    """How dealwire fetches: politely (per-host limits, robots.txt), safely (address guard, caps) and
+    patiently (retries with backoff) — see sources/fetch.py."""
+
+    timeout_s: float = 20.0  # the whole exchange, including a body that drips slowly
     connect_timeout_s: float = 5.0
-    max_bytes: int = 10_000_000
+    read_timeout_s: float = 10.0
+    max_bytes: int = 10_000_000  # after decompression
     max_redirects: int = 5
     user_agent: str = "dealwire/0.1 (+https://github.com/dealwire/dealwire)"
+    per_host_concurrency: int = 4
+    per_host_delay_s: float = 0.0  # minimum time between request starts to one host (robots Crawl-delay wins)
+    max_retries: int = 3  # for 429, 5xx and connection errors
+    backoff_s: float = 1.0  # first retry wait; doubled each time, with jitter
+    max_retry_after_s: float = 120.0  # longest Retry-After honoured
+    respect_robots: bool = True
+    allowed_networks: list[str] = Field(default_factory=list)  # CIDRs exempt from the address guard
 
 
-SourceKind = Literal["folder", "urls", "feed"]
+SourceKind = Literal["folder", "urls", "feed", "sitemap", "warc"]
 
 
 class SourceSettings(BaseModel):
-    """A configured source of articles, declared as data (see `config/dealwire.toml`)."""
+    """A configured source of articles, declared as data in `config/sources.toml`.
+
+    kind: folder (path: a folder of .html/.txt files), urls (urls: article pages), feed (urls: RSS/Atom feeds),
+    sitemap (urls: sitemaps, sitemap indexes or Google News sitemaps), warc (path: a WARC file).
+    url_filter: a regular expression that article URLs must match (sitemaps list more than articles)."""
 
     kind: SourceKind
     path: str | None = None
     urls: list[str] = Field(default_factory=list)
+    url_filter: str | None = None
     language: str | None = None
 
 
@@ -68,11 +84,14 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        toml_file = Path(os.environ.get("DEALWIRE_CONFIG", CONFIG_DIR / "dealwire.toml"))
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        # DEALWIRE_CONFIG names one file holding everything; by default settings and sources are two files.
+        chosen = os.environ.get("DEALWIRE_CONFIG")
+        files = [Path(chosen)] if chosen else [CONFIG_DIR / "dealwire.toml", CONFIG_DIR / "sources.toml"]
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=files))
 
     def source_path(self, name: str) -> Path:
-        """The folder of a `folder` source, relative paths taken from the project directory."""
+        """The file or folder of a `folder` or `warc` source, relative paths taken from the project directory."""
+
         path = Path(self.sources[name].path or "")
         return path if path.is_absolute() else PROJECT_DIR / path
 

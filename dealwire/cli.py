@@ -5,6 +5,7 @@ Errors are one line on stderr saying what to do, and the exit status says what h
 """
 
 import os
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -117,6 +118,12 @@ def ingest(
     ] = None,
     url: Annotated[list[str] | None, typer.Option("--url", help="An article URL.")] = None,
     feed: Annotated[list[str] | None, typer.Option("--feed", help="An RSS/Atom feed URL.")] = None,
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Backfill: articles dated from this day.")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Backfill: articles dated up to this day.")
+    ] = None,
     reprocess: Annotated[bool, typer.Option(help="Re-extract articles that are already stored.")] = False,
     output_format: Annotated[SummaryFormat, typer.Option("--format", "-f")] = SummaryFormat.table,
 ) -> None:
@@ -133,6 +140,8 @@ def ingest(
             paths=[str(p) for p in path or []],
             urls=url or [],
             feeds=feed or [],
+            start_date=since.date() if since else None,
+            end_date=until.date() if until else None,
             reprocess=reprocess,
         )
     except (ModelNotInstalled, UnknownSource) as exc:
@@ -197,7 +206,10 @@ def evaluate_command(
             bar.advance(task)
     result = evaluate(labeled, extractions)
     metrics = result.metrics()
-    floors = json.loads(FLOORS_FILE.read_text())["floors"] if FLOORS_FILE.exists() else {}
+    # Floors belong to the corpus they were measured on.
+    pinned = FLOORS_FILE.exists() and corpus.resolve() == DEFAULT_CORPUS.resolve()
+    floors = json.loads(FLOORS_FILE.read_text())["floors"] if pinned else {}
+
     if output_format is SummaryFormat.json:
         print_json(out, {"articles": result.articles, "metrics": metrics, "floors": floors})
     else:

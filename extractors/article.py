@@ -13,6 +13,7 @@ import trafilatura
 from bs4 import BeautifulSoup, UnicodeDammit
 
 from sources.documents import Failure, RawDocument
+from sources.urls import canonical_url
 
 # English function words: their share of the words tells English text from other languages cheaply.
 ENGLISH_MARKERS = frozenset(
@@ -137,7 +138,8 @@ def parse_html(document: RawDocument, markup: str) -> Article | Failure:
     if title and not text.startswith(title):
         text = f"{title}\n{text}"
     published = date.fromisoformat(extracted.date) if extracted.date else None
-    url = extracted.url if extracted.url and extracted.url.startswith("http") else document.url
+    # The page's own canonical URL (link rel=canonical, og:url) when it gives one, without tracking parameters.
+    url = canonical_url(extracted.url if extracted.url and extracted.url.startswith("http") else document.url)
     language = guess_language(text) or html_language(markup)
     return Article(document.source, url, title, published, language, text)
 

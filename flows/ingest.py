@@ -5,6 +5,7 @@ of milliseconds. Results go to the deal database, not to Prefect's result storag
 """
 
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -20,11 +21,14 @@ from models.store import (
     StoreSummary,
     content_hash,
     known_articles,
+    load_validators,
     record_failures,
+    save_validators,
     store_extractions,
 )
-from sources.collect import collect_documents
+from sources.collect import Collection, Request, collect_documents
 from sources.documents import Failure, RawDocument
+from sources.fetch import Validators
 
 EXTRACTOR_VERSION = "0.1.0"
 
@@ -34,14 +38,16 @@ def failure_dict(failure: Failure) -> dict[str, str]:
 
 
 @task(name="collect", cache_policy=NO_CACHE)
-def collect(
-    settings: Settings, sources: list[str], paths: list[str], urls: list[str], feeds: list[str]
-) -> tuple[list[RawDocument], list[Failure]]:
-    documents: list[RawDocument] = []
-    failures: list[Failure] = []
-    for item in collect_documents(settings, sources, paths, urls, feeds):
-        (failures if isinstance(item, Failure) else documents).append(item)  # type: ignore[arg-type]
-    return documents, failures
+def collect(settings: Settings, request: Request) -> Collection:
+    """Documents of the run; feeds and sitemaps are fetched conditionally against the stored validators."""
+    engine = make_engine(settings.database_url)
+    create_schema(engine)
+    with session_scope(engine) as session:
+        known = {url: Validators(*pair) for url, pair in load_validators(session).items()}
+    collection = collect_documents(settings, request, known)
+    with session_scope(engine) as session:
+        save_validators(session, {url: (v.etag, v.last_modified) for url, v in collection.validators.items()})
+    return collection
 
 
 @task(name="parse", cache_policy=NO_CACHE)
@@ -103,19 +109,24 @@ def ingest(
     paths: list[str] | None = None,
     urls: list[str] | None = None,
     feeds: list[str] | None = None,
+    start_date: date | None = None,
+    end_date: date | None = None,
     reprocess: bool = False,
 ) -> dict[str, Any]:
     """Ingest articles from configured sources, folders, URLs and feeds into the deal database.
 
-    Returns the run summary: new and duplicate articles, failures with reasons, new and updated deals, and the
-    database location. Re-running the same inputs adds nothing."""
+    With a date range, feeds, sitemaps and WARC files yield the articles of that range (a backfill); without one,
+    feeds and sitemaps are fetched conditionally and yield what is new. Returns the run summary: new and
+    duplicate articles, failures with reasons, new and updated deals, and the database location. Re-running the
+    same inputs adds nothing."""
     settings = get_settings()
     logger = get_run_logger()
-    documents, fetch_failures = collect(settings, sources or [], paths or [], urls or [], feeds or [])
-    articles, parse_failures = parse(documents)
+    request = Request(sources or [], paths or [], urls or [], feeds or [], start_date, end_date)
+    collection = collect(settings, request)
+    articles, parse_failures = parse(collection.documents)
     fresh, duplicates = deduplicate(settings, articles, reprocess)
     extracted = extract(settings, fresh)
-    summary = store(settings, extracted, fetch_failures + parse_failures)
+    summary = store(settings, extracted, collection.failures + parse_failures)
     summary.articles_duplicate = duplicates
     result = asdict(summary) | {"database": display_url(make_engine(settings.database_url))}
     result["deals"] = [

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from extractors.names import name_key
-from models.tables import Article, Company, Deal, DealMention, DealParty, FetchFailure, utcnow
+from models.tables import Article, Company, Deal, DealMention, DealParty, FetchFailure, HttpValidator, utcnow
 
 STATUS_ORDER = {"rumored": 0, "announced": 1, "completed": 2, "terminated": 3}
 TYPE_FAMILY = {
@@ -208,4 +208,19 @@ def record_failures(session: Session, failures: Iterable[dict[str, str]]) -> Non
             session.add(FetchFailure(url=failure["url"], source=failure["source"], reason=failure["reason"]))
         else:
             row.reason, row.attempts, row.last_attempt = failure["reason"], row.attempts + 1, utcnow()
+    session.flush()
+
+
+def load_validators(session: Session) -> dict[str, tuple[str | None, str | None]]:
+    """URL → (ETag, Last-Modified) of every feed and sitemap seen before."""
+    return {row.url: (row.etag, row.last_modified) for row in session.exec(select(HttpValidator)).all()}
+
+
+def save_validators(session: Session, validators: dict[str, tuple[str | None, str | None]]) -> None:
+    for url, (etag, last_modified) in validators.items():
+        row = session.exec(select(HttpValidator).where(HttpValidator.url == url)).first()
+        if row is None:
+            session.add(HttpValidator(url=url, etag=etag, last_modified=last_modified))
+        else:
+            row.etag, row.last_modified, row.checked_at = etag, last_modified, utcnow()
     session.flush()

@@ -91,3 +91,15 @@ class FetchFailure(SQLModel, table=True):
     reason: str = Field(sa_column=Column(Text, nullable=False))
     attempts: int = 1
     last_attempt: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class HttpValidator(SQLModel, table=True):
+    """The ETag / Last-Modified a feed or sitemap last answered with, for the next conditional GET."""
+
+    __tablename__ = "http_validators"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(unique=True, index=True, max_length=2048)
+    etag: str | None = Field(default=None, max_length=512)
+    last_modified: str | None = Field(default=None, max_length=128)
+    checked_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))

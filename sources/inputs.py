@@ -1,11 +1,11 @@
-"""Resolve the INPUT arguments of `dealwire extract`: files, folders' files, http(s) URLs and `-` (stdin)."""
+"""Resolve the INPUT arguments of `dealwire extract`: files, http(s) URLs and `-` (stdin)."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 from config.settings import FetchSettings
+from sources.collect import document_of
 from sources.documents import Failure, RawDocument
-from sources.http import fetch_page, http_client
+from sources.fetch import fetch_all
 from sources.local import read_file, read_stdin
 
 
@@ -13,14 +13,19 @@ def is_url(value: str) -> bool:
     return value.lower().startswith(("http://", "https://"))
 
 
-def read_inputs(inputs: list[str], fetch: FetchSettings) -> Iterator[RawDocument | Failure]:
-    """One document or failure per input, in input order; `source` is the input as given."""
-    with http_client(fetch) as client:
-        for value in inputs:
-            if value == "-":
-                yield read_stdin(value)
-            elif is_url(value):
-                yield fetch_page(client, value, fetch, value)
-            else:
-                document = read_file(Path(value), value)
-                yield document
+def read_inputs(inputs: list[str], fetch: FetchSettings) -> list[RawDocument | Failure]:
+    """One document or failure per input, in input order; `source` is the input as given. URLs are fetched
+    together (concurrently, politely)."""
+    urls = [value for value in inputs if is_url(value)]
+    fetched = {
+        url: document_of(result, url) for url, result in zip(urls, fetch_all(urls, fetch), strict=True)
+    }
+    results: list[RawDocument | Failure] = []
+    for value in inputs:
+        if value == "-":
+            results.append(read_stdin(value))
+        elif is_url(value):
+            results.append(fetched[value])
+        else:
+            results.append(read_file(Path(value), value))
+    return results

@@ -14,6 +14,10 @@ from spacy.language import Language
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# Tests fetch from loopback servers only: open the address guard for them, and keep retries quick.
+os.environ.setdefault("DEALWIRE_FETCH__ALLOWED_NETWORKS", '["127.0.0.0/8"]')
+os.environ.setdefault("DEALWIRE_FETCH__BACKOFF_S", "0.05")
+
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "webpronews-microsoft-coreweave.txt"

@@ -71,8 +71,8 @@ def test_folder_feed_and_urls_with_failures(
         paths=[str(folder)], feeds=[site.url("/feed.xml"), site.url("/bad-feed.xml")], urls=[closed_port_url]
     )
     reasons = {f["url"]: f["reason"] for f in result["failed"]}
-    assert reasons[site.url("/gone")] == "HTTP 404"
-    assert "connection failed" in reasons[closed_port_url]
+    assert reasons[site.url("/gone")] == "http: HTTP 404"
+    assert reasons[closed_port_url].startswith("connection:")
     assert reasons[(folder / "empty.html").resolve().as_uri()] == "empty document"
     assert "malformed feed" in reasons[site.url("/bad-feed.xml")]
     assert result["articles_new"] == 2 and result["articles_duplicate"] == 1
