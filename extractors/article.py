@@ -48,6 +48,8 @@ ENGLISH_MARKERS = frozenset(
 )
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MAX_TITLE_CHARS = 200
+APOSTROPHE = re.compile(r"(?<=\w)’(?=\w|\s|$)")
+
 # Fewer words than this is a navigation stub, an error page or a consent wall, not an article.
 MIN_ARTICLE_WORDS = 15
 
@@ -98,6 +100,9 @@ def clean_lines(text: str) -> str:
 
     Press-release datelines ("PARIS--(BUSINESS WIRE)--Nimbus Forge") get spaces around their double dashes so
     the tokenizer does not glue the city and the wire service to the company name."""
+    # A curly apostrophe inside or at the end of a word ("Microsoft’s", "Pelican Foods’ bid") is an apostrophe:
+    # normalised so the tokenizer and parser treat possessives alike.
+    text = APOSTROPHE.sub("'", text)
     lines = (
         re.sub(r"[ \t\u00a0]+", " ", re.sub(r"\s*--\s*", " -- ", line)).strip() for line in text.splitlines()
     )

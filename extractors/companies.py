@@ -9,6 +9,7 @@ in the article ("Microsoft Corp." … "Microsoft" … "the tech giant"). Results
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -217,7 +218,7 @@ class CompanyRecognizer:
         if described_as_company(doc[end - 1], start, self.describing_nouns):
             return False  # "analysts at research firm Brightline Partners"
 
-        if place_modifier(doc, end):
+        if place_modifier(doc, end) or is_dateline(doc, start, end):
             return True
         head = name_head(doc[end - 1])
         prep = head.head
@@ -453,6 +454,10 @@ def is_deal_object(token: Token) -> bool:
     fundraising ("Glint Labs … raised $22 million in a Series A")."""
     if token.dep_ == "dobj" and token.head.lemma_.lower() in DEAL_OBJECT_VERBS:
         return True
+    by = token.head
+    if token.dep_ == "pobj" and by.dep_ == "agent" and by.head.lemma_.lower() in DEAL_OBJECT_VERBS:
+        return True  # "was acquired by Atlassian"
+
     if token.dep_ == "nsubj" and token.head.lemma_.lower() == "raise" and token.ent_type_ != "PERSON":
         objects = [c for c in token.head.children if c.dep_ == "dobj"]
         if any(o.ent_type_ == "MONEY" or o.lemma_.lower() in ("round", "funding") for o in objects):
@@ -464,6 +469,12 @@ def is_deal_object(token: Token) -> bool:
         and prep.lower_ in ("of", "for", "with")
         and prep.head.lemma_.lower() in DEAL_OBJECT_NOUNS
     )
+
+
+def is_dateline(doc: Doc, start: int, end: int) -> bool:
+    """ "PORTLAND, Ore., Sept 15 - ...": an all-caps name opening a line and followed by a comma is a place."""
+    opens_line = start == 0 or "\n" in doc[start - 1].text or "\n" in doc[start - 1].whitespace_
+    return opens_line and doc[start:end].text.isupper() and end < len(doc) and doc[end].text == ","
 
 
 def place_modifier(doc: Doc, end: int) -> bool:
@@ -522,7 +533,8 @@ def trim_span(span: Span) -> tuple[int, int]:
     while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
         start += 1
     for i in range(start + 1, end):
-        if (doc[i].pos_ in ("VERB", "AUX") and not doc[i].is_title) or doc[i].tag_ == "VBZ":
+        verb = doc[i].pos_ in ("VERB", "AUX") and not doc[i].is_title
+        if verb or doc[i].tag_ == "VBZ" or doc[i].lower_ in headline_verbs():
             end = i
             break
     for i in range(start + 1, end):
@@ -537,6 +549,11 @@ def trim_span(span: Span) -> tuple[int, int]:
     ):
         end -= 1
     return start, end
+
+
+@cache
+def headline_verbs() -> frozenset[str]:
+    return frozenset(load_lines("headline_verbs.txt"))
 
 
 def split_conjoined(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
@@ -615,7 +632,10 @@ def canonical_name(cluster: CompanyCluster) -> str:
     """The curated name when there is one, else the longest cleaned mention written in normal case."""
     if cluster.known and cluster.known.curated:
         return cluster.known.name
-    names = [clean_company_name(m.text) for m in cluster.mentions if not m.descriptive]
+    # Body mentions first: headlines fold verbs and tickers into names ("Continental Fidelity Launches").
+    body = [m for m in cluster.mentions if not m.descriptive and not m.in_heading]
+    names = [clean_company_name(m.text) for m in body or cluster.mentions if not m.descriptive]
+
     normal = [n for n in names if not (n.isupper() and len(n) > 4)]
     pool = normal or [n.title() if len(n) > 4 else n for n in names]
     return max(pool, key=len)

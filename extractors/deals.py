@@ -397,8 +397,9 @@ class DealExtractor:
                 subject = inherited_subject(token, owners)
                 if subject is not None:
                     slots["subj"] = [subject]
-            add_nested_preps(slots)
+            add_nested_preps(slots, ("obj", "prep:to", "prep:for"))
             return
+        add_nested_preps(slots, ("prep:of", "prep:for"))
         verb = governing_verb(token)
         if verb is None:
             return
@@ -439,11 +440,11 @@ class DealExtractor:
 
 
 # --- syntax helpers -------------------------------------------------------------------------------------------
-def add_nested_preps(slots: dict[str, list[Token]]) -> None:
+def add_nested_preps(slots: dict[str, list[Token]], starts: tuple[str, ...]) -> None:
     """Prepositional arguments the parser attached below the object: "licensed rights to a therapy from Helixa",
     "acquire a 70% stake in Alpenmilch from Partners Group". The owner of a bought holding is its seller
     ("buy Domtar's 72 pct stake in Laurentian")."""
-    frontier = [t for slot in ("obj", "prep:to", "prep:for") for t in slots.get(slot, [])]
+    frontier = [t for slot in starts for t in slots.get(slot, [])]
     for _ in range(3):
         below = []
         for token in frontier:
@@ -451,7 +452,7 @@ def add_nested_preps(slots: dict[str, list[Token]]) -> None:
                 slots.setdefault("prep:from", []).extend(c for c in token.children if c.dep_ == "poss")
             for prep in (c for c in token.children if c.dep_ == "prep"):
                 objects = [c for c in prep.children if c.dep_ == "pobj"]
-                if f"prep:{prep.lower_}" not in slots and prep.lower_ in ("from", "to", "with", "by"):
+                if f"prep:{prep.lower_}" not in slots and prep.lower_ in ("from", "to", "with", "by", "for"):
                     slots[f"prep:{prep.lower_}"] = objects
                 below += objects
         frontier = below
@@ -633,10 +634,11 @@ def is_control_holding(token: Token) -> bool:
 
 
 def buys_a_minority_holding(trigger: Trigger) -> bool:
-    """A verb of buying whose object is shares or a stake that does not give control."""
-    if trigger.kind != "verb":
-        return False
-    holdings = [t for t in trigger.slots.get("obj", []) if t.lemma_.lower() in HOLDING_NOUNS]
+    """A purchase or sale whose object is shares or a stake that does not give control ("buy a 9.9 per cent
+    stake", "the sale of a 26 per cent stake")."""
+    objects = trigger.slots.get("obj" if trigger.kind == "verb" else "prep:of", [])
+    holdings = [t for t in objects if t.lemma_.lower() in HOLDING_NOUNS]
+
     return bool(holdings) and not is_control_holding(holdings[0])
 
 
