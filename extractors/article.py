@@ -12,6 +12,7 @@ from datetime import date
 import trafilatura
 from bs4 import BeautifulSoup, UnicodeDammit
 
+from extractors.lexicons import load_json
 from sources.documents import Failure, RawDocument
 from sources.urls import canonical_url
 
@@ -64,6 +65,8 @@ class Article:
     published: date | None
     language: str | None
     text: str
+    authors: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()  # "paywall", "consent": the text may be a teaser or a cookie wall
 
 
 def decode(document: RawDocument) -> str:
@@ -146,7 +149,15 @@ def parse_html(document: RawDocument, markup: str) -> Article | Failure:
     # The page's own canonical URL (link rel=canonical, og:url) when it gives one, without tracking parameters.
     url = canonical_url(extracted.url if extracted.url and extracted.url.startswith("http") else document.url)
     language = guess_language(text) or html_language(markup)
-    return Article(document.source, url, title, published, language, text)
+    authors = tuple(a.strip() for a in (extracted.author or "").split(";") if a.strip())
+    return Article(document.source, url, title, published, language, text, authors, page_flags(text))
+
+
+def page_flags(text: str) -> tuple[str, ...]:
+    """ "paywall" / "consent" when the extracted text reads like a subscription or cookie wall."""
+    lowered = text.lower()
+    phrases = load_json("page_flags.json")
+    return tuple(flag for flag in ("paywall", "consent") if any(p in lowered for p in phrases[flag]))
 
 
 def parse_document(document: RawDocument) -> Article | Failure:

@@ -34,6 +34,8 @@ def extraction_of(article: Article, doc: Doc) -> dict[str, Any]:
             "title": article.title,
             "published": article.published.isoformat() if article.published else None,
             "language": article.language,
+            "authors": list(article.authors),
+            "flags": list(article.flags),
         },
         "companies": [
             {

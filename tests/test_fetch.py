@@ -192,3 +192,49 @@ def test_nightly_feed_is_conditional(site: FetchSite) -> None:
     assert first.documents and not again.documents
     assert again.unchanged == [site.base + "/etag-feed.xml"]
     assert isinstance(first.validators[site.base + "/etag-feed.xml"], Validators)
+
+
+def test_robots_crawl_delay_spaces_requests() -> None:
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from threading import Thread
+
+    starts: list[float] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b"User-agent: *\nCrawl-delay: 1\n" if self.path == "/robots.txt" else b"<html>ok</html>"
+            if self.path != "/robots.txt":
+                starts.append(time.monotonic())
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        results = fetch_all([f"{base}/a", f"{base}/b", f"{base}/c"], settings())
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert all(result.ok for result in results)
+    gaps = [later - earlier for earlier, later in zip(sorted(starts), sorted(starts)[1:], strict=False)]
+    assert min(gaps) >= 0.9  # Crawl-delay: 1
+
+
+def test_paywall_and_consent_pages_are_flagged() -> None:
+    from extractors.article import Article, parse_document
+    from sources.documents import RawDocument
+
+    page = (
+        b"<html><body><article><p>Acme Corp. reported strong growth in its cloud unit this quarter, analysts said."
+        b"</p><p>Subscribe to continue reading this article and get unlimited access to our journalism.</p>"
+        b"</article></body></html>"
+    )
+    article = parse_document(RawDocument("t", "https://news.example.com/a", page, "text/html"))
+    assert isinstance(article, Article) and article.flags == ("paywall",)
