@@ -140,7 +140,7 @@ def parse_html(document: RawDocument, markup: str) -> Article | Failure:
         raise TypeError("trafilatura returned a dict")
     text = clean_lines(extracted.text or "") if extracted else ""
     if len(WORD.findall(text)) < MIN_ARTICLE_WORDS:
-        return Failure(document.source, document.url, "no article text found in the page")
+        return Failure(document.source, document.url, "not-article: no article text found in the page")
     assert extracted is not None  # text was found above
     title = extracted.title or None
     if title and not text.startswith(title):
@@ -163,15 +163,15 @@ def page_flags(text: str) -> tuple[str, ...]:
 def parse_document(document: RawDocument) -> Article | Failure:
     """Parse one raw document into an Article, or a Failure with a reason a user can act on."""
     if not document.content.strip():
-        return Failure(document.source, document.url, "empty document")
+        return Failure(document.source, document.url, "not-article: empty document")
     if looks_binary(document.content):
-        return Failure(document.source, document.url, "binary content, not a text or HTML article")
+        return Failure(document.source, document.url, "not-article: binary content, not a text or HTML article")
     markup = decode(document)
     if document.content_type == "text/html":
         return parse_html(document, markup)
     text = clean_lines(markup)
     if not text:
-        return Failure(document.source, document.url, "empty document")
+        return Failure(document.source, document.url, "not-article: empty document")
     return Article(
         document.source, document.url, title_of_plain_text(markup), None, guess_language(text), text
     )

@@ -19,13 +19,13 @@ def read_file(path: Path, source: str) -> RawDocument | Failure:
     """Read one article file; a missing or unreadable file becomes a Failure."""
     url = path.resolve().as_uri() if path.exists() else str(path)
     if not path.exists():
-        return Failure(source, url, f"no such file: {path}")
+        return Failure(source, url, f"file: no such file: {path}")
     if path.is_dir():
-        return Failure(source, url, f"is a directory (use --path for folders): {path}")
+        return Failure(source, url, f"file: is a directory (use --path for folders): {path}")
     try:
         content = path.read_bytes()
     except OSError as exc:
-        return Failure(source, url, f"cannot read file: {exc.strerror or exc}")
+        return Failure(source, url, f"file: cannot read file: {exc.strerror or exc}")
     return RawDocument(source=source, url=url, content=content, content_type=content_type_for(path))
 
 
@@ -41,7 +41,7 @@ def read_stdin(source: str = "-") -> RawDocument:
 def iter_folder(folder: Path, source: str) -> Iterator[RawDocument | Failure]:
     """Every .html/.htm/.txt file under a folder, in sorted order so runs are reproducible."""
     if not folder.is_dir():
-        yield Failure(source, str(folder), f"no such folder: {folder}")
+        yield Failure(source, str(folder), f"file: no such folder: {folder}")
         return
     for path in sorted(folder.rglob("*")):
         if path.is_file() and path.suffix.lower() in HTML_SUFFIXES | TEXT_SUFFIXES:

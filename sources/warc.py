@@ -25,7 +25,7 @@ def iter_warc(
 ) -> Iterator[RawDocument | Failure]:
     """HTML and text responses of a WARC file whose WARC-Date falls in [start, end]."""
     if not path.is_file():
-        yield Failure(source, str(path), f"no such WARC file: {path}")
+        yield Failure(source, str(path), f"file: no such WARC file: {path}")
         return
     records = 0
     try:

@@ -56,6 +56,6 @@ def test_empty_binary_and_textless_documents_are_failures_with_reasons() -> None
     empty = parse_document(raw(b"   \n", "text/plain"))
     binary = parse_document(raw(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 20, "text/plain"))
     textless = parse_document(raw(b"<html><body><nav><a href='/'>Home</a></nav></body></html>"))
-    assert isinstance(empty, Failure) and empty.reason == "empty document"
+    assert isinstance(empty, Failure) and empty.reason == "not-article: empty document"
     assert isinstance(binary, Failure) and "binary" in binary.reason
     assert isinstance(textless, Failure) and "no article text" in textless.reason

@@ -54,7 +54,7 @@ def test_bad_inputs_are_per_input_errors_and_the_rest_is_processed(
     records = jsonl(result.stdout)
     assert [r["source"] for r in records] == inputs
     errors = [r.get("error") for r in records]
-    assert errors[0] == "empty document"
+    assert errors[0] == "not-article: empty document"
     assert "binary" in errors[1]
     assert "no article text" in errors[2]
     assert "no such file" in errors[3]

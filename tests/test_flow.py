@@ -73,7 +73,7 @@ def test_folder_feed_and_urls_with_failures(
     reasons = {f["url"]: f["reason"] for f in result["failed"]}
     assert reasons[site.url("/gone")] == "http: HTTP 404"
     assert reasons[closed_port_url].startswith("connection:")
-    assert reasons[(folder / "empty.html").resolve().as_uri()] == "empty document"
+    assert reasons[(folder / "empty.html").resolve().as_uri()] == "not-article: empty document"
     assert "malformed feed" in reasons[site.url("/bad-feed.xml")]
     assert result["articles_new"] == 2 and result["articles_duplicate"] == 1
     assert result["deals_new"] == 2
