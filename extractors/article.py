@@ -165,7 +165,9 @@ def parse_document(document: RawDocument) -> Article | Failure:
     if not document.content.strip():
         return Failure(document.source, document.url, "not-article: empty document")
     if looks_binary(document.content):
-        return Failure(document.source, document.url, "not-article: binary content, not a text or HTML article")
+        return Failure(
+            document.source, document.url, "not-article: binary content, not a text or HTML article"
+        )
     markup = decode(document)
     if document.content_type == "text/html":
         return parse_html(document, markup)

@@ -45,3 +45,24 @@ def test_main_text_matches_the_article_markup() -> None:
     recall = matched_reference / reference_total
     print(f"main text: line precision {precision:.3f}, line recall {recall:.3f}")
     assert precision >= MIN_LINE_PRECISION and recall >= MIN_LINE_RECALL, (precision, recall)
+
+
+def test_publication_dates_from_json_ld_meta_and_time_elements() -> None:
+    """Each sample page is named after its publication date, given in JSON-LD, an article:published_time meta tag
+    or a <time> element (see data/sample/SOURCES.md)."""
+    for page in sorted(SAMPLE.glob("20*.html")):
+        article = parse_document(read_file(page, page.name))
+        assert isinstance(article, Article)
+        assert article.published is not None and article.published.isoformat() == page.name[:10], page.name
+
+
+def test_charset_from_the_meta_tag() -> None:
+    from sources.documents import RawDocument
+
+    page = (
+        '<html><head><meta charset="windows-1252"></head><body><article><p>Vivendi agreed to pay \u20ac2.5 '
+        "billion for the publisher\u2019s magazines, the companies said on Monday in a statement in Paris."
+        "</p></article></body></html>"
+    ).encode("cp1252")
+    article = parse_document(RawDocument("t", "https://news.example.com/a", page, "text/html"))
+    assert isinstance(article, Article) and "\u20ac2.5 billion" in article.text
