@@ -20,11 +20,11 @@ from models.store import (
     ExtractedArticle,
     StoreSummary,
     content_hash,
-    known_articles,
     load_validators,
     record_failures,
     save_validators,
     store_extractions,
+    stored_hashes,
 )
 from sources.collect import Collection, Request, collect_documents
 from sources.documents import Failure, RawDocument
@@ -62,18 +62,18 @@ def parse(documents: list[RawDocument]) -> tuple[list[Article], list[Failure]]:
 
 @task(name="deduplicate", cache_policy=NO_CACHE)
 def deduplicate(settings: Settings, articles: list[Article], reprocess: bool) -> tuple[list[Article], int]:
-    """Drop articles already stored (same URL or same content) and repeats within the batch."""
+    """Drop articles whose content is already stored (under this URL or another) and repeats within the batch.
+    An article stored before whose content changed is extracted again."""
     engine = make_engine(settings.database_url)
     create_schema(engine)
     hashes = [content_hash(article.text) for article in articles]
     with session_scope(engine) as session:
-        stored_urls, stored_hashes = known_articles(session, [a.url for a in articles], hashes)
+        known = stored_hashes(session, hashes)
     fresh: list[Article] = []
     seen: set[str] = set()
     duplicates = 0
     for article, digest in zip(articles, hashes, strict=True):
-        stored = article.url in stored_urls or digest in stored_hashes
-        if digest in seen or (stored and not reprocess):
+        if digest in seen or (digest in known and not reprocess):
             duplicates += 1
             continue
         seen.add(digest)

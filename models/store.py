@@ -60,14 +60,10 @@ def deal_key(deal: dict[str, Any]) -> str:
     return hashlib.sha256(f"{TYPE_FAMILY[deal['type']]}|{'|'.join(parties)}".encode()).hexdigest()[:40]
 
 
-def known_articles(session: Session, urls: Iterable[str], hashes: Iterable[str]) -> tuple[set[str], set[str]]:
-    """URLs and content hashes already stored, among those given."""
-    url_list, hash_list = list(set(urls)), list(set(hashes))
-    found_urls = set(session.exec(select(Article.url).where(col(Article.url).in_(url_list))).all())
-    found_hashes = set(
-        session.exec(select(Article.content_hash).where(col(Article.content_hash).in_(hash_list))).all()
-    )
-    return found_urls, found_hashes
+def stored_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
+    """The content hashes, among those given, of articles already stored (under any URL)."""
+    wanted = list(set(hashes))
+    return set(session.exec(select(Article.content_hash).where(col(Article.content_hash).in_(wanted))).all())
 
 
 def get_or_create_company(session: Session, name: str, ticker: str | None, cik: int | None) -> Company:

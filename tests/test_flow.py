@@ -95,3 +95,22 @@ def test_cli_ingest_prints_json_summary_last(tmp_path: Path, monkeypatch: pytest
     assert summary["database"].endswith("deals.db")
     unknown = CliRunner().invoke(app, ["ingest", "--source", "nope"])
     assert unknown.exit_code == 2 and "unknown source 'nope'" in unknown.output
+
+
+def test_changed_article_is_extracted_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEALWIRE_DATABASE_URL", f"sqlite:///{tmp_path / 'deals.db'}")
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    story = folder / "story.txt"
+    story.write_text(
+        "Acme results\n\nAcme Corp. reported higher quarterly profit on Tuesday, helped by cloud sales.\n"
+    )
+    first = ingest(paths=[str(folder)])
+    story.write_text(
+        story.read_text() + "Acme Corp. also agreed to acquire Widget Inc. for $2 billion in cash.\n"
+    )
+    second = ingest(paths=[str(folder)])
+    third = ingest(paths=[str(folder)])
+    assert (first["articles_new"], first["deals_new"]) == (1, 0)
+    assert (second["articles_new"], second["articles_duplicate"], second["deals_new"]) == (0, 0, 1)
+    assert (third["articles_duplicate"], third["deals_new"]) == (1, 0)
