@@ -5,6 +5,7 @@ Errors are one line on stderr saying what to do, and the exit status says what h
 """
 
 import os
+from contextlib import AbstractContextManager
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -13,9 +14,10 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlmodel import Session
 
 from config.settings import get_settings
-from dealwire.output import deals_table, print_json
+from dealwire.output import csv_text, deals_table, print_json
 
 # Telemetry off before Prefect is imported anywhere (see docs/platform-notes in shared/).
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -233,6 +235,158 @@ def evaluate_command(
         err.print(f"[red]below floor[/] {problem}", highlight=False)
     if check and problems:
         raise typer.Exit(1)
+
+
+db_app = typer.Typer(no_args_is_help=True, help="The deal database: schema migrations.")
+app.add_typer(db_app, name="db")
+
+
+class QueryFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ExportFormat(StrEnum):
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+def database_session() -> "AbstractContextManager[Session]":
+    """A session on the configured database, after checking its schema (one clear line when it is outdated)."""
+    from models.db import SchemaError, create_schema, make_engine, session_scope
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        create_schema(engine)
+    except SchemaError as exc:
+        raise fail(str(exc)) from None
+    return session_scope(engine)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the deal database or bring its schema up to date (Alembic migrations)."""
+    from models.db import SchemaError, display_url, make_engine, upgrade
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        revision = upgrade(engine)
+    except SchemaError as exc:
+        raise fail(str(exc)) from None
+    out.print(f"{display_url(engine)} is at schema revision {revision}", highlight=False)
+
+
+@app.command()
+def deals(
+    company: Annotated[str | None, typer.Option(help="Company name, alias or ticker.")] = None,
+    deal_type: Annotated[str | None, typer.Option("--type", help="acquisition, merger, …")] = None,
+    status: Annotated[str | None, typer.Option(help="rumored, announced, completed or terminated.")] = None,
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Seen on or after this day.")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Seen on or before this day.")
+    ] = None,
+    min_usd: Annotated[float | None, typer.Option(help="Smallest amount in USD.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many deals.")] = 50,
+    output_format: Annotated[QueryFormat, typer.Option("--format", "-f")] = QueryFormat.table,
+) -> None:
+    """List deals from the database, newest first."""
+    from models.queries import find_deals, flat_rows
+
+    with database_session() as session:
+        rows = find_deals(
+            session,
+            company,
+            deal_type,
+            status,
+            since.date() if since else None,
+            until.date() if until else None,
+            min_usd,
+            limit,
+        )
+    if output_format is QueryFormat.json:
+        print_json(out, rows)
+    elif output_format is QueryFormat.csv:
+        out.file.write(csv_text(flat_rows(rows)))
+    else:
+        table = deals_table([(str(r["id"]), r) for r in rows], f"{len(rows)} deal(s)")
+        table.columns[0].header = "id"
+        out.print(table)
+
+
+@app.command()
+def deal(
+    deal_id: Annotated[int, typer.Argument(help="The deal's id (see `dealwire deals`).")],
+    output_format: Annotated[SummaryFormat, typer.Option("--format", "-f")] = SummaryFormat.table,
+) -> None:
+    """Show one deal with its parties, status history and the sentences that report it."""
+    from models.queries import deal_detail
+
+    with database_session() as session:
+        detail = deal_detail(session, deal_id)
+    if detail is None:
+        raise fail(f"no deal with id {deal_id}: list them with `dealwire deals`", 1)
+    if output_format is SummaryFormat.json:
+        print_json(out, detail)
+        return
+    out.print(deals_table([(str(detail["id"]), detail)], f"deal {deal_id}"))
+    for change in detail["history"]:
+        out.print(f"  {change['at'][:10]}  {change['status']:<10} {change['note'] or ''}", highlight=False)
+    for mention in detail["mentions"]:
+        out.print(
+            f"\n[bold]{mention['title'] or mention['url']}[/] ({mention['published'] or 'undated'})\n"
+            f"  {mention['url']}\n  “{mention['evidence']}”",
+            highlight=False,
+        )
+
+
+@app.command()
+def companies(
+    search: Annotated[str | None, typer.Option(help="Name, alias or ticker (case-insensitive).")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many companies.")] = 50,
+    output_format: Annotated[QueryFormat, typer.Option("--format", "-f")] = QueryFormat.table,
+) -> None:
+    """List companies in the database with their number of deals."""
+    from rich.table import Table
+
+    from models.queries import search_companies
+
+    with database_session() as session:
+        rows = search_companies(session, search, limit)
+    if output_format is QueryFormat.json:
+        print_json(out, rows)
+    elif output_format is QueryFormat.csv:
+        out.file.write(csv_text(rows))
+    else:
+        table = Table(title=f"{len(rows)} compan{'y' if len(rows) == 1 else 'ies'}")
+        for column in ("id", "name", "ticker", "cik", "deals"):
+            table.add_column(column)
+        for row in rows:
+            table.add_row(
+                *(str(row[c]) if row[c] is not None else "" for c in ("id", "name", "ticker", "cik", "deals"))
+            )
+        out.print(table)
+
+
+@app.command()
+def export(
+    output_format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.csv,
+    out_path: Annotated[Path, typer.Option("--out", help="File to write.")] = Path("deals.csv"),
+) -> None:
+    """Export every deal (with parties and amounts) to CSV or JSON Lines."""
+    import json
+
+    from models.queries import find_deals, flat_rows
+
+    with database_session() as session:
+        rows = find_deals(session, limit=10_000_000)
+    if output_format is ExportFormat.csv:
+        out_path.write_text(csv_text(flat_rows(rows)), encoding="utf-8")
+    else:
+        out_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    out.print(f"{len(rows)} deal(s) written to {out_path}", highlight=False)
 
 
 if __name__ == "__main__":

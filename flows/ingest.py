@@ -22,10 +22,12 @@ from models.store import (
     content_hash,
     load_validators,
     record_failures,
+    record_run,
     save_validators,
     store_extractions,
     stored_hashes,
 )
+from models.tables import utcnow
 from sources.collect import Collection, Request, collect_documents
 from sources.documents import Failure, RawDocument
 from sources.fetch import Validators
@@ -93,13 +95,22 @@ def extract(settings: Settings, articles: list[Article]) -> list[ExtractedArticl
 
 
 @task(name="store", cache_policy=NO_CACHE)
-def store(settings: Settings, items: list[ExtractedArticle], failures: list[Failure]) -> StoreSummary:
+def store(
+    settings: Settings,
+    items: list[ExtractedArticle],
+    failures: list[Failure],
+    duplicates: int,
+    run: dict[str, Any],
+) -> StoreSummary:
+    """Store articles, deals and failures, and the run's own record, in one transaction."""
     engine = make_engine(settings.database_url)
     create_schema(engine)
     with session_scope(engine) as session:
         summary = store_extractions(session, items, EXTRACTOR_VERSION)
         record_failures(session, [failure_dict(f) for f in failures])
-    summary.failed = [{"url": f.url, "reason": f.reason} for f in failures]
+        summary.failed = [{"url": f.url, "reason": f.reason} for f in failures]
+        summary.articles_duplicate = duplicates
+        record_run(session, run["parameters"], summary, run["started"])
     return summary
 
 
@@ -126,8 +137,19 @@ def ingest(
     articles, parse_failures = parse(collection.documents)
     fresh, duplicates = deduplicate(settings, articles, reprocess)
     extracted = extract(settings, fresh)
-    summary = store(settings, extracted, collection.failures + parse_failures)
-    summary.articles_duplicate = duplicates
+    run = {
+        "started": utcnow(),
+        "parameters": {
+            "sources": sources,
+            "paths": paths,
+            "urls": urls,
+            "feeds": feeds,
+            "start_date": start_date,
+            "end_date": end_date,
+            "reprocess": reprocess,
+        },
+    }
+    summary = store(settings, extracted, collection.failures + parse_failures, duplicates, run)
     result = asdict(summary) | {"database": display_url(make_engine(settings.database_url))}
     result["deals"] = [
         {"source": item.url, **deal} for item in extracted for deal in item.extraction["deals"]

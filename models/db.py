@@ -5,9 +5,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, SQLModel, create_engine
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Connection, Engine, make_url
+from sqlmodel import Session, create_engine
 
 import models.tables  # noqa: F401  (registers the tables on SQLModel.metadata)
 
@@ -34,8 +38,59 @@ def make_engine(database_url: str) -> Engine:
     return engine
 
 
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class SchemaError(Exception):
+    """The database schema is not the one this dealwire needs; the message says what to run."""
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine) -> str:
+    """Apply every migration not yet applied (`dealwire db upgrade`); returns the revision now current."""
+    with engine.connect() as connection:
+        tables = set(inspect(connection).get_table_names())
+    if "articles" in tables and "alembic_version" not in tables:
+        raise SchemaError(
+            f"the database at {display_url(engine)} was created by a pre-release dealwire without migrations: "
+            "move it aside and ingest again"
+        )
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+    return head_revision()
+
+
 def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
+    """Make sure the schema is current before a run: an empty database is created, an outdated one is an error
+    that names the command to run (never a failure on a missing column half-way through a run)."""
+    revision = current_revision(engine)
+    if revision == head_revision():
+        return
+    if revision is None:
+        upgrade(engine)
+        return
+    raise SchemaError(
+        f"the database at {display_url(engine)} has schema revision {revision}, this dealwire needs "
+        f"{head_revision()}: run `dealwire db upgrade`"
+    )
 
 
 @contextmanager

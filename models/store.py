@@ -1,6 +1,7 @@
 """Storing extraction results: idempotent upserts of articles, companies, deals, parties and mentions."""
 
 import hashlib
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -10,7 +11,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from extractors.names import name_key
-from models.tables import Article, Company, Deal, DealMention, DealParty, FetchFailure, HttpValidator, utcnow
+from models.tables import (
+    Article,
+    Company,
+    CompanyAlias,
+    Deal,
+    DealMention,
+    DealParty,
+    DealStatusChange,
+    FetchFailure,
+    HttpValidator,
+    IngestRun,
+    utcnow,
+)
 
 STATUS_ORDER = {"rumored": 0, "announced": 1, "completed": 2, "terminated": 3}
 TYPE_FAMILY = {
@@ -83,30 +96,47 @@ def get_or_create_company(session: Session, name: str, ticker: str | None, cik: 
     return company
 
 
+def add_aliases(session: Session, company: Company, mentions: Iterable[str]) -> None:
+    """Remember the names a company was found under ("Microsoft Corp.") for alias-aware search."""
+    assert company.id is not None
+    for mention in mentions:
+        if not mention[:1].isupper() or mention.lower().startswith("the "):
+            continue  # "the tech giant" refers to the company but is not one of its names
+        key = name_key(mention)
+
+        if not key or key == company.key:
+            continue
+        if session.exec(select(CompanyAlias).where(CompanyAlias.key == key)).first() is None:
+            try:
+                with session.begin_nested():
+                    session.add(CompanyAlias(company_id=company.id, key=key, alias=mention))
+            except IntegrityError:
+                pass  # a concurrent writer added the same alias
+
+
 def upsert_article(session: Session, item: ExtractedArticle, version: str) -> tuple[Article, bool]:
-    digest = content_hash(item.text)
+    """Insert the article, or update it in place when its URL is already stored (re-extraction)."""
+    meta = item.extraction.get("article", {})
+    fields = {
+        "content_hash": content_hash(item.text),
+        "title": item.title,
+        "published": item.published,
+        "language": item.language,
+        "text": item.text,
+        "extractor_version": version,
+        "authors": "; ".join(meta.get("authors", [])) or None,
+        "flags": ",".join(meta.get("flags", [])) or None,
+    }
     article = session.exec(select(Article).where(Article.url == item.url)).first()
-    if article is not None:
-        article.content_hash, article.text, article.title = digest, item.text, item.title
-        article.published, article.language, article.extractor_version = (
-            item.published,
-            item.language,
-            version,
-        )
-        return article, False
-    article = Article(
-        url=item.url,
-        content_hash=digest,
-        source=item.source,
-        title=item.title,
-        published=item.published,
-        language=item.language,
-        text=item.text,
-        extractor_version=version,
-    )
-    session.add(article)
+    is_new = article is None
+    if article is None:
+        article = Article(url=item.url, source=item.source, **fields)
+        session.add(article)
+    else:
+        for name, value in fields.items():
+            setattr(article, name, value)
     session.flush()
-    return article, True
+    return article, is_new
 
 
 def upsert_deal(
@@ -137,10 +167,26 @@ def upsert_deal(
         )
         session.add(record)
         session.flush()
+        assert record.id is not None
+        session.add(
+            DealStatusChange(
+                deal_id=record.id, article_id=article.id, status=record.status, note="first report"
+            )
+        )
         outcome = "new"
     else:
         # Status only moves forward; a precise amount replaces a missing or approximate one.
+        assert record.id is not None
+
         if STATUS_ORDER[deal["status"]] > STATUS_ORDER[record.status]:
+            session.add(
+                DealStatusChange(
+                    deal_id=record.id,
+                    article_id=article.id,
+                    status=deal["status"],
+                    note=f"was {record.status}",
+                )
+            )
             record.status, outcome = deal["status"], "updated"
         if amount.get("value") is not None and (
             record.amount_value is None or (record.amount_approximate and not amount.get("approximate"))
@@ -148,12 +194,21 @@ def upsert_deal(
             record.amount_text, record.amount_value = amount.get("text"), amount.get("value")
             record.amount_currency, record.amount_usd = amount.get("currency"), amount.get("usd")
             record.amount_approximate, outcome = bool(amount.get("approximate")), "updated"
+            session.add(
+                DealStatusChange(
+                    deal_id=record.id,
+                    article_id=article.id,
+                    status=record.status,
+                    note=f"amount now {amount.get('text')}",
+                )
+            )
         record.term = record.term or deal.get("term")
         record.last_seen = utcnow()
     assert record.id is not None and article.id is not None  # both flushed above
     for party in deal["parties"]:
         info = companies.get(party["name"], {})
         company = get_or_create_company(session, party["name"], info.get("ticker"), info.get("cik"))
+        add_aliases(session, company, info.get("mentions", []))
         session.flush()
         assert company.id is not None
         exists = session.exec(
@@ -199,11 +254,21 @@ def store_extractions(session: Session, items: Iterable[ExtractedArticle], versi
 def record_failures(session: Session, failures: Iterable[dict[str, str]]) -> None:
     """One row per failed URL; a repeated failure updates its reason and attempt count."""
     for failure in failures:
+        kind = failure["reason"].split(":", 1)[0] if ":" in failure["reason"] else "other"
         row = session.exec(select(FetchFailure).where(FetchFailure.url == failure["url"])).first()
         if row is None:
-            session.add(FetchFailure(url=failure["url"], source=failure["source"], reason=failure["reason"]))
+            session.add(
+                FetchFailure(
+                    url=failure["url"], source=failure["source"], reason=failure["reason"], kind=kind[:32]
+                )
+            )
         else:
-            row.reason, row.attempts, row.last_attempt = failure["reason"], row.attempts + 1, utcnow()
+            row.reason, row.kind, row.attempts, row.last_attempt = (
+                failure["reason"],
+                kind[:32],
+                row.attempts + 1,
+                utcnow(),
+            )
     session.flush()
 
 
@@ -220,3 +285,21 @@ def save_validators(session: Session, validators: dict[str, tuple[str | None, st
         else:
             row.etag, row.last_modified, row.checked_at = etag, last_modified, utcnow()
     session.flush()
+
+
+def record_run(session: Session, parameters: dict[str, Any], summary: StoreSummary, started: Any) -> int:
+    """Keep one row per ingest run: its parameters, counts and timing."""
+    run = IngestRun(
+        started_at=started,
+        finished_at=utcnow(),
+        parameters=json.dumps(parameters, default=str),
+        articles_new=summary.articles_new,
+        articles_duplicate=summary.articles_duplicate,
+        failed=len(summary.failed),
+        deals_new=summary.deals_new,
+        deals_updated=summary.deals_updated,
+    )
+    session.add(run)
+    session.flush()
+    assert run.id is not None
+    return run.id

@@ -21,6 +21,8 @@ class Article(SQLModel, table=True):
     title: str | None = Field(default=None, sa_column=Column(Text))
     published: date | None = Field(default=None, index=True)
     language: str | None = Field(default=None, max_length=16)
+    authors: str | None = Field(default=None, max_length=1024)  # "; "-separated
+    flags: str | None = Field(default=None, max_length=64)  # "paywall", "consent", comma-separated
     text: str = Field(sa_column=Column(Text, nullable=False))
     extractor_version: str = Field(max_length=32)
     fetched_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
@@ -34,6 +36,17 @@ class Company(SQLModel, table=True):
     name: str = Field(max_length=512)
     ticker: str | None = Field(default=None, max_length=16)
     cik: int | None = None
+
+
+class CompanyAlias(SQLModel, table=True):
+    """Other names a company is found under ("Microsoft Corp.", "MSFT"), by their normalised key."""
+
+    __tablename__ = "company_aliases"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="companies.id", index=True)
+    key: str = Field(unique=True, index=True, max_length=512)
+    alias: str = Field(max_length=512)
 
 
 class Deal(SQLModel, table=True):
@@ -80,6 +93,35 @@ class DealMention(SQLModel, table=True):
     extractor_version: str = Field(max_length=32)
 
 
+class DealStatusChange(SQLModel, table=True):
+    """Each status a deal has had, with the article that reported it (rumored → announced → completed …)."""
+
+    __tablename__ = "deal_status_history"
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(foreign_key="deals.id", index=True)
+    article_id: int | None = Field(default=None, foreign_key="articles.id")
+    status: str = Field(max_length=16)
+    note: str | None = Field(default=None, max_length=256)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
+class IngestRun(SQLModel, table=True):
+    """One run of the ingest flow: what it was asked, what it did, how long it took."""
+
+    __tablename__ = "ingest_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    finished_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    parameters: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    articles_new: int = 0
+    articles_duplicate: int = 0
+    failed: int = 0
+    deals_new: int = 0
+    deals_updated: int = 0
+
+
 class FetchFailure(SQLModel, table=True):
     """An input that could not become an article, and why. One row per URL; the latest reason wins."""
 
@@ -88,6 +130,8 @@ class FetchFailure(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     url: str = Field(unique=True, index=True, max_length=2048)
     source: str = Field(max_length=256)
+    kind: str = Field(default="other", index=True, max_length=32)  # timeout, too-large, refused, http, …
+
     reason: str = Field(sa_column=Column(Text, nullable=False))
     attempts: int = 1
     last_attempt: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
