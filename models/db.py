@@ -29,11 +29,20 @@ def make_engine(database_url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def sqlite_pragmas(connection: Any, _record: Any) -> None:
+        # SQLAlchemy, not the sqlite3 module, decides where transactions begin (see `begin_immediate`); this
+        # also makes savepoints work.
+        connection.isolation_level = None
         cursor = connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin_immediate(connection: Any) -> None:
+        # Take the write lock at the start: two writers then queue (busy timeout) instead of one failing when
+        # it upgrades a read transaction to a write.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

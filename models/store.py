@@ -3,12 +3,12 @@
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from extractors.names import name_key
 from models.tables import (
@@ -24,6 +24,8 @@ from models.tables import (
     IngestRun,
     utcnow,
 )
+
+T = TypeVar("T", bound=SQLModel)
 
 STATUS_ORDER = {"rumored": 0, "announced": 1, "completed": 2, "terminated": 3}
 TYPE_FAMILY = {
@@ -79,6 +81,20 @@ def stored_hashes(session: Session, hashes: Iterable[str]) -> set[str]:
     return set(session.exec(select(Article.content_hash).where(col(Article.content_hash).in_(wanted))).all())
 
 
+def insert_once(session: Session, row: T, existing: Callable[[], T | None]) -> tuple[T, bool]:
+    """Insert a row inside a savepoint. When a concurrent writer inserted the same identity first (a unique
+    constraint fires), return that row instead: constraints and upserts, not luck, keep runs from duplicating."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+        return row, True
+    except IntegrityError:
+        found = existing()
+        if found is None:
+            raise
+        return found, False
+
+
 def get_or_create_company(session: Session, name: str, ticker: str | None, cik: int | None) -> Company:
     key = name_key(name)
     company = session.exec(select(Company).where(Company.key == key)).first()
@@ -86,13 +102,11 @@ def get_or_create_company(session: Session, name: str, ticker: str | None, cik: 
         if company.ticker is None and ticker:
             company.ticker, company.cik = ticker, cik
         return company
-    try:
-        # A savepoint, so that losing a race with a concurrent writer costs only this insert.
-        with session.begin_nested():
-            company = Company(key=key, name=name, ticker=ticker, cik=cik)
-            session.add(company)
-    except IntegrityError:
-        company = session.exec(select(Company).where(Company.key == key)).one()
+    company, _ = insert_once(
+        session,
+        Company(key=key, name=name, ticker=ticker, cik=cik),
+        lambda: session.exec(select(Company).where(Company.key == key)).first(),
+    )
     return company
 
 
@@ -127,16 +141,19 @@ def upsert_article(session: Session, item: ExtractedArticle, version: str) -> tu
         "authors": "; ".join(meta.get("authors", [])) or None,
         "flags": ",".join(meta.get("flags", [])) or None,
     }
-    article = session.exec(select(Article).where(Article.url == item.url)).first()
-    is_new = article is None
+
+    def stored() -> Article | None:
+        return session.exec(select(Article).where(Article.url == item.url)).first()
+
+    article = stored()
     if article is None:
-        article = Article(url=item.url, source=item.source, **fields)
-        session.add(article)
-    else:
-        for name, value in fields.items():
-            setattr(article, name, value)
+        article, is_new = insert_once(session, Article(url=item.url, source=item.source, **fields), stored)
+        if is_new:
+            return article, True
+    for name, value in fields.items():
+        setattr(article, name, value)
     session.flush()
-    return article, is_new
+    return article, False
 
 
 def upsert_deal(
@@ -149,24 +166,32 @@ def upsert_deal(
     """Insert or update one deal with its parties and this article's mention; returns "new", "updated" or
     "unchanged"."""
     key = deal_key(deal)
-    record = session.exec(select(Deal).where(Deal.deal_key == key)).first()
+
+    def stored() -> Deal | None:
+        return session.exec(select(Deal).where(Deal.deal_key == key)).first()
+
+    record = stored()
+    created = False
     amount = deal.get("amount") or {}
     outcome = "unchanged"
     if record is None:
-        record = Deal(
-            deal_key=key,
-            type=deal["type"],
-            status=deal["status"],
-            amount_text=amount.get("text"),
-            amount_value=amount.get("value"),
-            amount_currency=amount.get("currency"),
-            amount_usd=amount.get("usd"),
-            amount_approximate=bool(amount.get("approximate")),
-            term=deal.get("term"),
-            confidence=deal.get("confidence", 0.0),
+        record, created = insert_once(
+            session,
+            Deal(
+                deal_key=key,
+                type=deal["type"],
+                status=deal["status"],
+                amount_text=amount.get("text"),
+                amount_value=amount.get("value"),
+                amount_currency=amount.get("currency"),
+                amount_usd=amount.get("usd"),
+                amount_approximate=bool(amount.get("approximate")),
+                term=deal.get("term"),
+                confidence=deal.get("confidence", 0.0),
+            ),
+            stored,
         )
-        session.add(record)
-        session.flush()
+    if created:
         assert record.id is not None
         session.add(
             DealStatusChange(
@@ -215,12 +240,23 @@ def upsert_deal(
             select(DealParty).where(DealParty.deal_id == record.id, DealParty.company_id == company.id)
         ).first()
         if exists is None:
-            session.add(DealParty(deal_id=record.id, company_id=company.id, role=party["role"]))
-    mention = session.exec(
-        select(DealMention).where(DealMention.deal_id == record.id, DealMention.article_id == article.id)
-    ).first()
-    if mention is None:
-        session.add(
+            party_row = DealParty(deal_id=record.id, company_id=company.id, role=party["role"])
+            insert_once(
+                session,
+                party_row,
+                lambda c=company: session.exec(  # type: ignore[misc]
+                    select(DealParty).where(DealParty.deal_id == record.id, DealParty.company_id == c.id)
+                ).first(),
+            )
+
+    def stored_mention() -> DealMention | None:
+        return session.exec(
+            select(DealMention).where(DealMention.deal_id == record.id, DealMention.article_id == article.id)
+        ).first()
+
+    if stored_mention() is None:
+        _, added = insert_once(
+            session,
             DealMention(
                 deal_id=record.id,
                 article_id=article.id,
@@ -229,9 +265,11 @@ def upsert_deal(
                 evidence_end=deal.get("evidence_end"),
                 confidence=deal.get("confidence", 0.0),
                 extractor_version=version,
-            )
+            ),
+            stored_mention,
         )
-        outcome = "updated" if outcome == "unchanged" else outcome
+        if added and outcome == "unchanged":
+            outcome = "updated"
     session.flush()
     return outcome
 
