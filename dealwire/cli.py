@@ -389,5 +389,31 @@ def export(
     out.print(f"{len(rows)} deal(s) written to {out_path}", highlight=False)
 
 
+@app.command()
+def reprocess(
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only articles published since.")
+    ] = None,
+    output_format: Annotated[SummaryFormat, typer.Option("--format", "-f")] = SummaryFormat.table,
+) -> None:
+    """Re-extract stored articles with the current extractor, replacing older mentions (runs the reprocess flow)."""
+    from extractors.pipeline import ModelNotInstalled
+    from flows.reprocess import reprocess as reprocess_flow
+    from models.db import SchemaError
+
+    try:
+        summary = reprocess_flow(since=since.date() if since else None)
+    except (ModelNotInstalled, SchemaError) as exc:
+        raise fail(str(exc)) from None
+    if output_format is SummaryFormat.json:
+        print_json(out, summary)
+    else:
+        out.print(
+            f"re-extracted {summary['articles']} article(s) with extractor {summary['extractor_version']}: "
+            f"{summary['deals_new']} new deal(s), {summary['deals_updated']} updated · {summary['database']}",
+            highlight=False,
+        )
+
+
 if __name__ == "__main__":
     app()

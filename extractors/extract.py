@@ -8,6 +8,10 @@ from spacy.tokens import Doc
 
 from extractors.article import Article
 
+# Stored with every deal mention; bump it when extraction output changes so `dealwire reprocess` can find the
+# mentions an older extractor made.
+EXTRACTOR_VERSION = "0.2.0"
+
 
 def article_docs(nlp: Language, articles: Iterable[Article]) -> Iterator[Doc]:
     for article in articles:

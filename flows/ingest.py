@@ -13,7 +13,7 @@ from prefect.cache_policies import NO_CACHE
 
 from config.settings import Settings, get_settings
 from extractors.article import Article, parse_document
-from extractors.extract import extract_articles
+from extractors.extract import EXTRACTOR_VERSION, extract_articles
 from extractors.pipeline import load_pipeline
 from models.db import create_schema, display_url, make_engine, session_scope
 from models.store import (
@@ -31,8 +31,6 @@ from models.tables import utcnow
 from sources.collect import Collection, Request, collect_documents
 from sources.documents import Failure, RawDocument
 from sources.fetch import Validators
-
-EXTRACTOR_VERSION = "0.1.0"
 
 
 def failure_dict(failure: Failure) -> dict[str, str]:

@@ -341,3 +341,42 @@ def record_run(session: Session, parameters: dict[str, Any], summary: StoreSumma
     session.flush()
     assert run.id is not None
     return run.id
+
+
+def stored_articles(session: Session, since: Any = None) -> list[ExtractedArticle]:
+    """Articles to re-extract (published on or after `since` when given), without their extraction."""
+    query = select(Article).order_by(col(Article.id))
+    if since is not None:
+        query = query.where(col(Article.published) >= since)
+    return [
+        ExtractedArticle(a.url, a.source, a.title, a.published, a.language, a.text, {})
+        for a in session.exec(query).all()
+    ]
+
+
+def replace_extractions(session: Session, items: list[ExtractedArticle], version: str) -> StoreSummary:
+    """Re-store articles extracted again: their mentions from other extractor versions are dropped first, and
+    deals no article reports any more are deleted (a deal the new extractor splits or merges is rebuilt)."""
+    urls = [item.url for item in items]
+    article_ids = select(Article.id).where(col(Article.url).in_(urls))
+    old = session.exec(
+        select(DealMention).where(
+            col(DealMention.article_id).in_(article_ids), DealMention.extractor_version != version
+        )
+    ).all()
+    touched = {mention.deal_id for mention in old}
+    for mention in old:
+        session.delete(mention)
+    session.flush()
+    summary = store_extractions(session, items, version)
+    for deal_id in touched:
+        if session.exec(select(DealMention).where(DealMention.deal_id == deal_id)).first() is None:
+            for table in (DealParty, DealStatusChange):
+                for row in session.exec(select(table).where(table.deal_id == deal_id)).all():
+                    session.delete(row)
+            session.flush()
+            deal = session.get(Deal, deal_id)
+            if deal is not None:
+                session.delete(deal)
+    session.flush()
+    return summary

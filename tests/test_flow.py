@@ -114,3 +114,36 @@ def test_changed_article_is_extracted_again(tmp_path: Path, monkeypatch: pytest.
     assert (first["articles_new"], first["deals_new"]) == (1, 0)
     assert (second["articles_new"], second["articles_duplicate"], second["deals_new"]) == (0, 0, 1)
     assert (third["articles_duplicate"], third["deals_new"]) == (1, 0)
+
+
+def test_reprocess_replaces_older_mentions_without_duplicates(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import text
+
+    from extractors.extract import EXTRACTOR_VERSION
+    from flows.reprocess import reprocess
+    from models.db import make_engine
+
+    monkeypatch.setenv("DEALWIRE_DATABASE_URL", database_url)
+    ingest(sources=["sample"])
+    engine = make_engine(database_url)
+
+    def counts() -> tuple[int, int, int]:
+        with engine.connect() as connection:
+            deals = connection.execute(text("SELECT COUNT(*) FROM deals")).scalar_one()
+            mentions = connection.execute(text("SELECT COUNT(*) FROM deal_mentions")).scalar_one()
+            old = connection.execute(
+                text("SELECT COUNT(*) FROM deal_mentions WHERE extractor_version <> :v"),
+                {"v": EXTRACTOR_VERSION},
+            ).scalar_one()
+        return deals, mentions, old
+
+    before = counts()
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE deal_mentions SET extractor_version = '0.0.1'"))
+    first = reprocess()
+    assert counts() == before and before[2] == 0
+    assert first["articles"] == len(list(SAMPLE.glob("*.html")))
+    reprocess()
+    assert counts() == before
