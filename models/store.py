@@ -95,22 +95,38 @@ def insert_once(session: Session, row: T, existing: Callable[[], T | None]) -> t
         return found, False
 
 
-def get_or_create_company(session: Session, name: str, ticker: str | None, cik: int | None) -> Company:
+@dataclass
+class BatchCache:
+    """Companies and aliases already looked up in this transaction (storing is dominated by these lookups)."""
+
+    companies: dict[str, Company] = field(default_factory=dict)
+    aliases: set[str] = field(default_factory=set)
+
+
+def get_or_create_company(
+    session: Session, name: str, ticker: str | None, cik: int | None, cache: BatchCache | None = None
+) -> Company:
     key = name_key(name)
+    if cache is not None and key in cache.companies:
+        return cache.companies[key]
     company = session.exec(select(Company).where(Company.key == key)).first()
     if company is not None:
         if company.ticker is None and ticker:
             company.ticker, company.cik = ticker, cik
-        return company
-    company, _ = insert_once(
-        session,
-        Company(key=key, name=name, ticker=ticker, cik=cik),
-        lambda: session.exec(select(Company).where(Company.key == key)).first(),
-    )
+    else:
+        company, _ = insert_once(
+            session,
+            Company(key=key, name=name, ticker=ticker, cik=cik),
+            lambda: session.exec(select(Company).where(Company.key == key)).first(),
+        )
+    if cache is not None:
+        cache.companies[key] = company
     return company
 
 
-def add_aliases(session: Session, company: Company, mentions: Iterable[str]) -> None:
+def add_aliases(
+    session: Session, company: Company, mentions: Iterable[str], cache: BatchCache | None = None
+) -> None:
     """Remember the names a company was found under ("Microsoft Corp.") for alias-aware search."""
     assert company.id is not None
     for mention in mentions:
@@ -162,6 +178,7 @@ def upsert_deal(
     deal: dict[str, Any],
     companies: dict[str, dict[str, Any]],
     version: str,
+    cache: BatchCache | None = None,
 ) -> str:
     """Insert or update one deal with its parties and this article's mention; returns "new", "updated" or
     "unchanged"."""
@@ -232,21 +249,19 @@ def upsert_deal(
     assert record.id is not None and article.id is not None  # both flushed above
     for party in deal["parties"]:
         info = companies.get(party["name"], {})
-        company = get_or_create_company(session, party["name"], info.get("ticker"), info.get("cik"))
-        add_aliases(session, company, info.get("mentions", []))
-        session.flush()
-        assert company.id is not None
-        exists = session.exec(
-            select(DealParty).where(DealParty.deal_id == record.id, DealParty.company_id == company.id)
-        ).first()
-        if exists is None:
-            party_row = DealParty(deal_id=record.id, company_id=company.id, role=party["role"])
+        company = get_or_create_company(session, party["name"], info.get("ticker"), info.get("cik"), cache)
+        add_aliases(session, company, info.get("mentions", []), cache)
+        assert company.id is not None  # flushed by insert_once, or loaded
+
+        def stored_party(company_id: int = company.id) -> DealParty | None:
+            return session.exec(
+                select(DealParty).where(DealParty.deal_id == record.id, DealParty.company_id == company_id)
+            ).first()
+
+        # A deal created just now has no parties yet: no need to look before inserting.
+        if created or stored_party() is None:
             insert_once(
-                session,
-                party_row,
-                lambda c=company: session.exec(  # type: ignore[misc]
-                    select(DealParty).where(DealParty.deal_id == record.id, DealParty.company_id == c.id)
-                ).first(),
+                session, DealParty(deal_id=record.id, company_id=company.id, role=party["role"]), stored_party
             )
 
     def stored_mention() -> DealMention | None:
@@ -254,7 +269,7 @@ def upsert_deal(
             select(DealMention).where(DealMention.deal_id == record.id, DealMention.article_id == article.id)
         ).first()
 
-    if stored_mention() is None:
+    if created or stored_mention() is None:
         _, added = insert_once(
             session,
             DealMention(
@@ -278,12 +293,13 @@ def store_extractions(session: Session, items: Iterable[ExtractedArticle], versi
     """Store articles with their companies and deals. Articles already stored under the same URL are updated
     in place (a re-extraction), never duplicated."""
     summary = StoreSummary()
+    cache = BatchCache()
     for item in items:
         article, is_new = upsert_article(session, item, version)
         summary.articles_new += is_new
         companies = {c["name"]: c for c in item.extraction["companies"]}
         for deal in item.extraction["deals"]:
-            outcome = upsert_deal(session, article, deal, companies, version)
+            outcome = upsert_deal(session, article, deal, companies, version, cache)
             summary.deals_new += outcome == "new"
             summary.deals_updated += outcome == "updated"
     return summary
