@@ -5,6 +5,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -69,8 +70,8 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(re.sub(r"\s+", " ", text).strip().lower().encode("utf-8")).hexdigest()
 
 
-def deal_key(deal: dict[str, Any]) -> str:
-    """A deal's natural key: its type family and the set of its parties' companies."""
+def party_key(deal: dict[str, Any]) -> str:
+    """What deals between the same companies share: the type family and the set of the parties' companies."""
     parties = sorted({name_key(p["name"]) for p in deal["parties"]})
     return hashlib.sha256(f"{TYPE_FAMILY[deal['type']]}|{'|'.join(parties)}".encode()).hexdigest()[:40]
 
@@ -172,6 +173,19 @@ def upsert_article(session: Session, item: ExtractedArticle, version: str) -> tu
     return article, False
 
 
+def same_deal(record: Deal, deal: dict[str, Any], published: date | None) -> bool:
+    """A stored deal and a newly reported one between the same companies are the same deal unless their
+    amounts differ by more than a factor of two, or the stored one ended over a year before this new report
+    of a rumored or announced deal (a 2023 contract and a 2025 option stay apart)."""
+    amount = deal.get("amount") or {}
+    if record.amount_usd and amount.get("usd") and not 0.5 <= amount["usd"] / record.amount_usd <= 2:
+        return False
+    ended = record.completed_on or (record.last_seen.date() if record.status == "terminated" else None)
+    return not (
+        ended and published and deal["status"] in ("rumored", "announced") and (published - ended).days > 365
+    )
+
+
 def upsert_deal(
     session: Session,
     article: Article,
@@ -181,13 +195,16 @@ def upsert_deal(
     cache: BatchCache | None = None,
 ) -> str:
     """Insert or update one deal with its parties and this article's mention; returns "new", "updated" or
-    "unchanged"."""
-    key = deal_key(deal)
+    "unchanged". Among the deals with the same parties and type family, the one with a compatible amount and
+    dates is this deal; when none is, this is another deal between the same companies."""
+    shared = party_key(deal)
+    candidates = session.exec(select(Deal).where(Deal.party_key == shared).order_by(col(Deal.id))).all()
+    record = next((c for c in candidates if same_deal(c, deal, article.published)), None)
+    key = f"{shared[:40]}#{len(candidates)}"
 
     def stored() -> Deal | None:
         return session.exec(select(Deal).where(Deal.deal_key == key)).first()
 
-    record = stored()
     created = False
     amount = deal.get("amount") or {}
     outcome = "unchanged"
@@ -196,6 +213,9 @@ def upsert_deal(
             session,
             Deal(
                 deal_key=key,
+                party_key=shared,
+                announced_on=article.published if deal["status"] in ("announced", "completed") else None,
+                completed_on=article.published if deal["status"] == "completed" else None,
                 type=deal["type"],
                 status=deal["status"],
                 amount_text=amount.get("text"),
@@ -220,6 +240,10 @@ def upsert_deal(
         # Status only moves forward; a precise amount replaces a missing or approximate one.
         assert record.id is not None
 
+        if deal["status"] in ("announced", "completed") and record.announced_on is None:
+            record.announced_on = article.published
+        if deal["status"] == "completed" and record.completed_on is None:
+            record.completed_on = article.published
         if STATUS_ORDER[deal["status"]] > STATUS_ORDER[record.status]:
             session.add(
                 DealStatusChange(

@@ -53,8 +53,12 @@ class Deal(SQLModel, table=True):
     __tablename__ = "deals"
 
     id: int | None = Field(default=None, primary_key=True)
-    deal_key: str = Field(unique=True, index=True, max_length=64)
+    deal_key: str = Field(unique=True, index=True, max_length=64)  # party_key + "#" + sequence
+    party_key: str = Field(default="", index=True, max_length=64)  # type family + the set of parties
     type: str = Field(index=True, max_length=32)
+    announced_on: date | None = None  # publication date of the first article reporting it announced
+    completed_on: date | None = None
+
     status: str = Field(index=True, max_length=16)
     amount_text: str | None = Field(default=None, max_length=256)
     amount_value: float | None = None

@@ -98,3 +98,25 @@ def test_failures_are_recorded_once_per_url(database_url: str) -> None:
     with session_scope(engine) as session:
         row = session.exec(select(FetchFailure)).one()
         assert (row.reason, row.attempts) == ("HTTP 500", 2)
+
+
+def test_different_deals_between_the_same_companies_stay_apart(database_url: str) -> None:
+    engine = make_engine(database_url)
+    create_schema(engine)
+    ten = {"text": "$10 billion", "value": 1e10, "currency": "USD", "usd": 1e10, "approximate": False}
+    two = {"text": "$2 billion", "value": 2e9, "currency": "USD", "usd": 2e9, "approximate": False}
+    old = ExtractedArticle("https://a.example/2023", "test", "t", date(2023, 3, 1), "en", "a",
+                           extraction("completed", ten))
+    option = ExtractedArticle("https://a.example/2025", "test", "t", date(2025, 6, 1), "en", "b",
+                              extraction("announced", two))
+    again = ExtractedArticle("https://a.example/2025b", "test", "t", date(2025, 6, 2), "en", "c",
+                             extraction("completed", two))
+    for item in (old, option, again):
+        with session_scope(engine) as session:
+            store_extractions(session, [item], "test")
+    with session_scope(engine) as session:
+        deals = session.exec(select(Deal).order_by(Deal.id)).all()
+        assert [(d.amount_value, d.status, d.announced_on, d.completed_on) for d in deals] == [
+            (1e10, "completed", date(2023, 3, 1), date(2023, 3, 1)),
+            (2e9, "completed", date(2025, 6, 1), date(2025, 6, 2)),
+        ]
