@@ -250,6 +250,7 @@ class QueryFormat(StrEnum):
 class ExportFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
+    parquet = "parquet"
 
 
 def database_session() -> "AbstractContextManager[Session]":
@@ -375,7 +376,7 @@ def export(
     output_format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.csv,
     out_path: Annotated[Path, typer.Option("--out", help="File to write.")] = Path("deals.csv"),
 ) -> None:
-    """Export every deal (with parties and amounts) to CSV or JSON Lines."""
+    """Export every deal (with parties and amounts) to CSV, JSON Lines or Parquet."""
     import json
 
     from models.queries import find_deals, flat_rows
@@ -384,6 +385,11 @@ def export(
         rows = find_deals(session, limit=10_000_000)
     if output_format is ExportFormat.csv:
         out_path.write_text(csv_text(flat_rows(rows)), encoding="utf-8")
+    elif output_format is ExportFormat.parquet:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.Table.from_pylist(flat_rows(rows)), out_path)
     else:
         out_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     out.print(f"{len(rows)} deal(s) written to {out_path}", highlight=False)

@@ -104,11 +104,14 @@ def test_cli_queries_and_exports(filled: str, tmp_path: Path) -> None:
     assert json.loads(shown.stdout)["parties"][0]["name"] == "Microsoft"
     missing = runner.invoke(app, ["deal", "999999"])
     assert missing.exit_code == 1 and "no deal with id 999999" in missing.output
-    for fmt, name in (("csv", "deals.csv"), ("jsonl", "deals.jsonl")):
+    for fmt, name in (("csv", "deals.csv"), ("jsonl", "deals.jsonl"), ("parquet", "deals.parquet")):
         result = runner.invoke(app, ["export", "--format", fmt, "--out", str(tmp_path / name)])
         assert result.exit_code == 0, result.output
     assert "Microsoft (customer); CoreWeave (supplier)" in (tmp_path / "deals.csv").read_text()
     assert json.loads((tmp_path / "deals.jsonl").read_text().splitlines()[0])["type"] == "contract"
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(tmp_path / "deals.parquet").to_pylist()[0]["amount_usd"] == 1e10
 
 
 def test_outdated_schema_is_one_clear_message(database_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
