@@ -26,6 +26,7 @@ from models.store import (
     save_validators,
     store_extractions,
     stored_hashes,
+    touch_sources,
 )
 from models.tables import utcnow
 from sources.collect import Collection, Request, collect_documents
@@ -48,6 +49,18 @@ def collect(settings: Settings, request: Request) -> Collection:
     with session_scope(engine) as session:
         save_validators(session, {url: (v.etag, v.last_modified) for url, v in collection.validators.items()})
     return collection
+
+
+def sources_read(settings: Settings, request: Request) -> dict[str, tuple[str, str | None]]:
+    """Name → (kind, settings JSON) of every source a run reads, configured or given on the command line."""
+    read: dict[str, tuple[str, str | None]] = {
+        name: (settings.sources[name].kind, settings.sources[name].model_dump_json())
+        for name in request.sources
+    }
+    read |= {path: ("path", None) for path in request.paths}
+    read |= {url: ("url", None) for url in request.urls}
+    read |= {feed: ("feed", None) for feed in request.feeds}
+    return read
 
 
 @task(name="parse", cache_policy=NO_CACHE)
@@ -109,6 +122,7 @@ def store(
         summary.failed = [{"url": f.url, "reason": f.reason} for f in failures]
         summary.articles_duplicate = duplicates
         record_run(session, run["parameters"], summary, run["started"])
+        touch_sources(session, run["sources"])
     return summary
 
 
@@ -147,6 +161,7 @@ def ingest(
             "reprocess": reprocess,
         },
     }
+    run["sources"] = sources_read(settings, request)
     summary = store(settings, extracted, collection.failures + parse_failures, duplicates, run)
     result = asdict(summary) | {"database": display_url(make_engine(settings.database_url))}
     result["deals"] = [

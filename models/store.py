@@ -23,6 +23,7 @@ from models.tables import (
     FetchFailure,
     HttpValidator,
     IngestRun,
+    Source,
     utcnow,
 )
 
@@ -420,3 +421,18 @@ def replace_extractions(session: Session, items: list[ExtractedArticle], version
                 session.delete(deal)
     session.flush()
     return summary
+
+
+def touch_sources(session: Session, sources: dict[str, tuple[str, str | None]]) -> None:
+    """Record the sources a run read (name → (kind, settings JSON)), with when they were last ingested."""
+    for name, (kind, settings) in sources.items():
+
+        def stored(source_name: str = name) -> Source | None:
+            return session.exec(select(Source).where(Source.name == source_name)).first()
+
+        row = stored()
+        if row is None:
+            insert_once(session, Source(name=name, kind=kind, settings=settings), stored)
+        else:
+            row.kind, row.settings, row.last_ingested = kind, settings, utcnow()
+    session.flush()

@@ -110,6 +110,19 @@ class DealStatusChange(SQLModel, table=True):
     changed_at: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
 
 
+class Source(SQLModel, table=True):
+    """A source articles came from: a configured one (config/sources.toml) or an ad-hoc folder, URL or feed."""
+
+    __tablename__ = "sources"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True, max_length=256)
+    kind: str = Field(max_length=32)  # folder, urls, feed, sitemap, warc, url, path
+    settings: str | None = Field(default=None, sa_column=Column(Text))  # JSON of its configuration
+    first_seen: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+    last_ingested: datetime = Field(default_factory=utcnow, sa_type=DateTime(timezone=True))
+
+
 class IngestRun(SQLModel, table=True):
     """One run of the ingest flow: what it was asked, what it did, how long it took."""
 

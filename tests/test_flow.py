@@ -46,6 +46,14 @@ def test_sample_source_twice(database_url: str, monkeypatch: pytest.MonkeyPatch)
     ]
     second = ingest(sources=["sample"])
     assert (second["articles_new"], second["deals_new"], second["deals_updated"]) == (0, 0, 0)
+    from sqlalchemy import text
+
+    from models.db import make_engine
+
+    with make_engine(database_url).connect() as connection:
+        assert connection.execute(text("SELECT name, kind FROM sources")).all() == [("sample", "folder")]
+        assert connection.execute(text("SELECT COUNT(*) FROM ingest_runs")).scalar_one() == 2
+
     assert second["articles_duplicate"] == first["articles_new"]
 
 

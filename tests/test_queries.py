@@ -126,5 +126,5 @@ def test_outdated_schema_is_one_clear_message(database_url: str, monkeypatch: py
         result.exit_code == 2 and "dealwire db upgrade" in result.output and "Traceback" not in result.output
     )
     upgraded = CliRunner().invoke(app, ["db", "upgrade"])
-    assert upgraded.exit_code == 0 and "schema revision 0003" in upgraded.stdout
+    assert upgraded.exit_code == 0 and "schema revision 0004" in upgraded.stdout
     create_schema(engine)  # now current

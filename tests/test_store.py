@@ -105,12 +105,15 @@ def test_different_deals_between_the_same_companies_stay_apart(database_url: str
     create_schema(engine)
     ten = {"text": "$10 billion", "value": 1e10, "currency": "USD", "usd": 1e10, "approximate": False}
     two = {"text": "$2 billion", "value": 2e9, "currency": "USD", "usd": 2e9, "approximate": False}
-    old = ExtractedArticle("https://a.example/2023", "test", "t", date(2023, 3, 1), "en", "a",
-                           extraction("completed", ten))
-    option = ExtractedArticle("https://a.example/2025", "test", "t", date(2025, 6, 1), "en", "b",
-                              extraction("announced", two))
-    again = ExtractedArticle("https://a.example/2025b", "test", "t", date(2025, 6, 2), "en", "c",
-                             extraction("completed", two))
+    old = ExtractedArticle(
+        "https://a.example/2023", "test", "t", date(2023, 3, 1), "en", "a", extraction("completed", ten)
+    )
+    option = ExtractedArticle(
+        "https://a.example/2025", "test", "t", date(2025, 6, 1), "en", "b", extraction("announced", two)
+    )
+    again = ExtractedArticle(
+        "https://a.example/2025b", "test", "t", date(2025, 6, 2), "en", "c", extraction("completed", two)
+    )
     for item in (old, option, again):
         with session_scope(engine) as session:
             store_extractions(session, [item], "test")
