@@ -46,6 +46,13 @@ class FetchSettings(BaseModel):
     allowed_networks: list[str] = Field(default_factory=list)  # CIDRs exempt from the address guard
 
 
+class ScheduleSettings(BaseModel):
+    """When the nightly deployment runs (`dealwire serve`)."""
+
+    cron: str = "0 2 * * *"
+    timezone: str = "UTC"
+
+
 SourceKind = Literal["folder", "urls", "feed", "sitemap", "warc"]
 
 
@@ -73,6 +80,7 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{PROJECT_DIR / 'data' / 'dealwire.db'}"
     nlp: NlpSettings = Field(default_factory=NlpSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     sources: dict[str, SourceSettings] = Field(default_factory=dict)
 
     @classmethod

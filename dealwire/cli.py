@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -149,6 +149,7 @@ def ingest(
     except (ModelNotInstalled, UnknownSource) as exc:
         raise fail(str(exc)) from None
     deals = summary.pop("deals")
+    summary.pop("per_source")
     if output_format is SummaryFormat.json:
         print_json(out, summary)
     else:
@@ -419,6 +420,34 @@ def reprocess(
             f"{summary['deals_new']} new deal(s), {summary['deals_updated']} updated · {summary['database']}",
             highlight=False,
         )
+
+
+@app.command()
+def serve() -> None:
+    """Register the nightly, backfill and reprocess deployments with the Prefect server at PREFECT_API_URL and
+    run their flow runs in this process (Ctrl-C stops it; the nightly schedule stays active)."""
+    if not os.environ.get("PREFECT_API_URL"):
+        raise fail(
+            "dealwire serve needs a Prefect server: run `prefect server start --host 127.0.0.1 --background` "
+            "and export PREFECT_API_URL=http://127.0.0.1:4200/api"
+        )
+    from prefect import serve as prefect_serve
+    from prefect.deployments.runner import RunnerDeployment
+    from prefect.schedules import Cron
+
+    from flows.operations import backfill, nightly_ingest
+    from flows.reprocess import reprocess as reprocess_flow
+
+    schedule = get_settings().schedule
+    # to_deployment is sync here (no running event loop); the cast tells mypy, which sees a sync-or-async union.
+    deployments = [
+        nightly_ingest.to_deployment(
+            name="nightly", schedule=Cron(schedule.cron, timezone=schedule.timezone)
+        ),
+        backfill.to_deployment(name="backfill"),
+        reprocess_flow.to_deployment(name="reprocess"),
+    ]
+    prefect_serve(*(cast(RunnerDeployment, d) for d in deployments), pause_on_shutdown=False)
 
 
 if __name__ == "__main__":

@@ -51,6 +51,26 @@ def collect(settings: Settings, request: Request) -> Collection:
     return collection
 
 
+def per_source(
+    documents: list[RawDocument], duplicates: list[str], failures: list[Failure]
+) -> dict[str, dict[str, Any]]:
+    """Per source: documents fetched, duplicates skipped, failures with their reasons."""
+    report: dict[str, dict[str, Any]] = {}
+
+    def entry(name: str) -> dict[str, Any]:
+        return report.setdefault(name, {"fetched": 0, "duplicate": 0, "failed": 0, "reasons": []})
+
+    for document in documents:
+        entry(document.source)["fetched"] += 1
+    for name in duplicates:
+        entry(name)["duplicate"] += 1
+    for failure in failures:
+        row = entry(failure.source)
+        row["failed"] += 1
+        row["reasons"].append(f"{failure.url}: {failure.reason}")
+    return report
+
+
 def sources_read(settings: Settings, request: Request) -> dict[str, tuple[str, str | None]]:
     """Name → (kind, settings JSON) of every source a run reads, configured or given on the command line."""
     read: dict[str, tuple[str, str | None]] = {
@@ -74,7 +94,9 @@ def parse(documents: list[RawDocument]) -> tuple[list[Article], list[Failure]]:
 
 
 @task(name="deduplicate", cache_policy=NO_CACHE)
-def deduplicate(settings: Settings, articles: list[Article], reprocess: bool) -> tuple[list[Article], int]:
+def deduplicate(
+    settings: Settings, articles: list[Article], reprocess: bool
+) -> tuple[list[Article], list[str]]:
     """Drop articles whose content is already stored (under this URL or another) and repeats within the batch.
     An article stored before whose content changed is extracted again."""
     engine = make_engine(settings.database_url)
@@ -84,10 +106,10 @@ def deduplicate(settings: Settings, articles: list[Article], reprocess: bool) ->
         known = stored_hashes(session, hashes)
     fresh: list[Article] = []
     seen: set[str] = set()
-    duplicates = 0
+    duplicates: list[str] = []  # the source of each duplicate, for the per-source report
     for article, digest in zip(articles, hashes, strict=True):
         if digest in seen or (digest in known and not reprocess):
-            duplicates += 1
+            duplicates.append(article.source)
             continue
         seen.add(digest)
         fresh.append(article)
@@ -142,6 +164,7 @@ def ingest(
     feeds and sitemaps are fetched conditionally and yield what is new. Returns the run summary: new and
     duplicate articles, failures with reasons, new and updated deals, and the database location. Re-running the
     same inputs adds nothing."""
+    started = utcnow()
     settings = get_settings()
     logger = get_run_logger()
     request = Request(sources or [], paths or [], urls or [], feeds or [], start_date, end_date)
@@ -150,7 +173,7 @@ def ingest(
     fresh, duplicates = deduplicate(settings, articles, reprocess)
     extracted = extract(settings, fresh)
     run = {
-        "started": utcnow(),
+        "started": started,
         "parameters": {
             "sources": sources,
             "paths": paths,
@@ -162,15 +185,17 @@ def ingest(
         },
     }
     run["sources"] = sources_read(settings, request)
-    summary = store(settings, extracted, collection.failures + parse_failures, duplicates, run)
+    failures = collection.failures + parse_failures
+    summary = store(settings, extracted, failures, len(duplicates), run)
     result = asdict(summary) | {"database": display_url(make_engine(settings.database_url))}
     result["deals"] = [
         {"source": item.url, **deal} for item in extracted for deal in item.extraction["deals"]
     ]
+    result["per_source"] = per_source(collection.documents, duplicates, failures)
     logger.info(
         "ingest: %d new articles, %d duplicates, %d failed, %d new deals, %d updated deals",
         summary.articles_new,
-        duplicates,
+        len(duplicates),
         len(summary.failed),
         summary.deals_new,
         summary.deals_updated,

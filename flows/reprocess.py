@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from config.settings import Settings, get_settings
@@ -53,6 +54,13 @@ def reprocess(since: date | None = None) -> dict[str, Any]:
     settings = get_settings()
     items = load(settings, since)
     summary = re_extract(settings, items)
+    create_markdown_artifact(
+        key="summary",
+        markdown=(
+            f"## Reprocess\n\n- articles re-extracted: **{len(items)}** with extractor {EXTRACTOR_VERSION}\n"
+            f"- deals: {summary.deals_new} new, {summary.deals_updated} updated\n"
+        ),
+    )
     get_run_logger().info(
         "reprocess: %d articles, %d new deals, %d updated deals",
         len(items),
