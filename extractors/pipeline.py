@@ -8,6 +8,7 @@ Results live on `Doc` extensions as plain JSON-able values so they survive multi
 
 import importlib.util
 from datetime import date
+from functools import cache
 
 import spacy
 from spacy.language import Language
@@ -78,3 +79,10 @@ def load_pipeline(model: str | None = None) -> Language:
     nlp.add_pipe("dealwire_companies", last=True)
     nlp.add_pipe("dealwire_deals", last=True)
     return nlp
+
+
+@cache
+def shared_pipeline(model: str | None = None) -> Language:
+    """One loaded pipeline per process and model name, for flows that extract chunk by chunk (loading takes
+    about a second). The pipeline holds no per-document state, so sharing it is safe."""
+    return load_pipeline(model)

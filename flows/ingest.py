@@ -14,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from config.settings import Settings, get_settings
 from extractors.article import Article, parse_document
 from extractors.extract import EXTRACTOR_VERSION, extract_articles
-from extractors.pipeline import load_pipeline
+from extractors.pipeline import shared_pipeline
 from models.db import create_schema, display_url, make_engine, session_scope
 from models.store import (
     ExtractedArticle,
@@ -32,6 +32,8 @@ from models.tables import utcnow
 from sources.collect import Collection, Request, collect_documents
 from sources.documents import Failure, RawDocument
 from sources.fetch import Validators
+
+CHUNK = 100  # articles per extract-and-store task: one task run and one transaction each
 
 
 def failure_dict(failure: Failure) -> dict[str, str]:
@@ -116,36 +118,30 @@ def deduplicate(
     return fresh, duplicates
 
 
-@task(name="extract", cache_policy=NO_CACHE)
-def extract(settings: Settings, articles: list[Article]) -> list[ExtractedArticle]:
-    if not articles:
-        return []
-    nlp = load_pipeline(settings.nlp.model)
-    return [
+@task(name="extract-and-store", cache_policy=NO_CACHE)
+def extract_and_store(
+    settings: Settings, articles: list[Article]
+) -> tuple[list[ExtractedArticle], StoreSummary]:
+    """Extract one chunk of articles and store it in its own transaction, so a run that dies part-way keeps the
+    chunks it finished and a re-run only does the rest."""
+    nlp = shared_pipeline(settings.nlp.model)
+    extracted = [
         ExtractedArticle(a.url, a.source, a.title, a.published, a.language, a.text, extraction)
         for a, extraction in extract_articles(nlp, articles, settings.nlp.batch_size, settings.nlp.n_process)
     ]
-
-
-@task(name="store", cache_policy=NO_CACHE)
-def store(
-    settings: Settings,
-    items: list[ExtractedArticle],
-    failures: list[Failure],
-    duplicates: int,
-    run: dict[str, Any],
-) -> StoreSummary:
-    """Store articles, deals and failures, and the run's own record, in one transaction."""
     engine = make_engine(settings.database_url)
-    create_schema(engine)
     with session_scope(engine) as session:
-        summary = store_extractions(session, items, EXTRACTOR_VERSION)
+        summary = store_extractions(session, extracted, EXTRACTOR_VERSION)
+    return extracted, summary
+
+
+@task(name="finish", cache_policy=NO_CACHE)
+def finish(settings: Settings, summary: StoreSummary, failures: list[Failure], run: dict[str, Any]) -> None:
+    """Record the run's failures, its own row and the sources it read."""
+    with session_scope(make_engine(settings.database_url)) as session:
         record_failures(session, [failure_dict(f) for f in failures])
-        summary.failed = [{"url": f.url, "reason": f.reason} for f in failures]
-        summary.articles_duplicate = duplicates
         record_run(session, run["parameters"], summary, run["started"])
         touch_sources(session, run["sources"])
-    return summary
 
 
 @flow(name="ingest", log_prints=False)
@@ -171,7 +167,14 @@ def ingest(
     collection = collect(settings, request)
     articles, parse_failures = parse(collection.documents)
     fresh, duplicates = deduplicate(settings, articles, reprocess)
-    extracted = extract(settings, fresh)
+    summary = StoreSummary()
+    extracted: list[ExtractedArticle] = []
+    for start in range(0, len(fresh), CHUNK):
+        chunk_items, chunk = extract_and_store(settings, fresh[start : start + CHUNK])
+        extracted += chunk_items
+        summary.articles_new += chunk.articles_new
+        summary.deals_new += chunk.deals_new
+        summary.deals_updated += chunk.deals_updated
     run = {
         "started": started,
         "parameters": {
@@ -186,7 +189,9 @@ def ingest(
     }
     run["sources"] = sources_read(settings, request)
     failures = collection.failures + parse_failures
-    summary = store(settings, extracted, failures, len(duplicates), run)
+    summary.failed = [{"url": f.url, "reason": f.reason} for f in failures]
+    summary.articles_duplicate = len(duplicates)
+    finish(settings, summary, failures, run)
     result = asdict(summary) | {"database": display_url(make_engine(settings.database_url))}
     result["deals"] = [
         {"source": item.url, **deal} for item in extracted for deal in item.extraction["deals"]
