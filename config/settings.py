@@ -25,6 +25,9 @@ class NlpSettings(BaseModel):
     model: str | None = None
     batch_size: int = 16
     n_process: int = 1
+    # Articles per extract-and-store task (and transaction). With n_process > 1 make it large: spaCy starts its
+    # worker processes anew for every chunk.
+    chunk_size: int = 100
 
 
 class FetchSettings(BaseModel):

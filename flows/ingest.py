@@ -33,8 +33,6 @@ from sources.collect import Collection, Request, collect_documents
 from sources.documents import Failure, RawDocument
 from sources.fetch import Validators
 
-CHUNK = 100  # articles per extract-and-store task: one task run and one transaction each
-
 
 def failure_dict(failure: Failure) -> dict[str, str]:
     return {"url": failure.url, "source": failure.source, "reason": failure.reason}
@@ -169,8 +167,8 @@ def ingest(
     fresh, duplicates = deduplicate(settings, articles, reprocess)
     summary = StoreSummary()
     extracted: list[ExtractedArticle] = []
-    for start in range(0, len(fresh), CHUNK):
-        chunk_items, chunk = extract_and_store(settings, fresh[start : start + CHUNK])
+    for start in range(0, len(fresh), settings.nlp.chunk_size):
+        chunk_items, chunk = extract_and_store(settings, fresh[start : start + settings.nlp.chunk_size])
         extracted += chunk_items
         summary.articles_new += chunk.articles_new
         summary.deals_new += chunk.deals_new
