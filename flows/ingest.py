@@ -29,7 +29,7 @@ from models.store import (
     touch_sources,
 )
 from models.tables import utcnow
-from sources.collect import Collection, Request, collect_documents
+from sources.collect import Collection, Request, check_sources, collect_documents
 from sources.documents import Failure, RawDocument
 from sources.fetch import Validators
 
@@ -38,7 +38,8 @@ def failure_dict(failure: Failure) -> dict[str, str]:
     return {"url": failure.url, "source": failure.source, "reason": failure.reason}
 
 
-@task(name="collect", cache_policy=NO_CACHE)
+# Bad input is a recorded failure, not an exception; retries are for the unexpected (a database restart).
+@task(name="collect", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=10)
 def collect(settings: Settings, request: Request) -> Collection:
     """Documents of the run; feeds and sitemaps are fetched conditionally against the stored validators."""
     engine = make_engine(settings.database_url)
@@ -162,6 +163,8 @@ def ingest(
     settings = get_settings()
     logger = get_run_logger()
     request = Request(sources or [], paths or [], urls or [], feeds or [], start_date, end_date)
+    check_sources(settings, request.sources)  # before the retried task: a typo is not worth retrying
+
     collection = collect(settings, request)
     articles, parse_failures = parse(collection.documents)
     fresh, duplicates = deduplicate(settings, articles, reprocess)

@@ -50,6 +50,14 @@ class Request:
         return self.start is None and self.end is None
 
 
+def check_sources(settings: Settings, names: list[str]) -> None:
+    """Raise UnknownSource for a name that is not configured (a configuration error: the run stops)."""
+    for name in names:
+        if name not in settings.sources:
+            known = ", ".join(sorted(settings.sources)) or "none"
+            raise UnknownSource(f"unknown source '{name}' (configured: {known})")
+
+
 def document_of(result: FetchResult, source: str) -> RawDocument | Failure:
     if not result.ok:
         return Failure(source, result.url, result.error or "unknown error")
@@ -64,10 +72,7 @@ def collect_documents(
 ) -> Collection:
     """Every document (or failure) of the run. Unknown source names fail the whole run before anything is
     fetched, since they are a configuration error rather than bad input."""
-    for name in request.sources:
-        if name not in settings.sources:
-            known = ", ".join(sorted(settings.sources)) or "none"
-            raise UnknownSource(f"unknown source '{name}' (configured: {known})")
+    check_sources(settings, request.sources)
     collection = Collection()
     for name in request.sources:
         source = settings.sources[name]
