@@ -21,6 +21,7 @@ from spacy.matcher import DependencyMatcher
 from spacy.tokens import Doc, Span, Token
 
 from extractors.companies import company_tokens
+from extractors.deal_types import TYPE_FAMILY
 from extractors.lexicons import load_json
 
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
@@ -60,18 +61,6 @@ HOLDING_NOUNS = {
 RELATIVE_PRONOUNS = {"which", "that", "who", "whose"}
 # Roles that a deal type may hold more than once (several investors, lenders, partners).
 MULTI_ROLES = {"investor", "lender", "partner", "party"}
-TYPE_FAMILY = {
-    "acquisition": "ma",
-    "merger": "ma",
-    "investment": "invest",
-    "funding_round": "invest",
-    "debt_financing": "debt",
-    "ipo": "ipo",
-    "contract": "contract",
-    "partnership": "partnership",
-    "joint_venture": "jv",
-    "licensing": "licensing",
-}
 SINGLE_PARTY_TYPES = {"ipo": {"issuer"}, "debt_financing": {"borrower"}, "contract": {"supplier"}}
 # The two roles of each type, the paying side first; a generic party takes the first role still free.
 ROLE_FOR_PARTY = {
@@ -85,7 +74,6 @@ ROLE_FOR_PARTY = {
     "funding_round": ("investor", "investee"),
     "debt_financing": ("lender", "borrower"),
 }
-STATUS_ORDER = {"rumored": 0, "announced": 1, "completed": 2, "terminated": 3}
 TERM = re.compile(
     r"\b(?:over|for|during|across|spanning|within)\s+(?:the\s+)?(?:next\s+|coming\s+|following\s+)?"
     r"(?:several|many|multiple|a\s+few|few|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|\d+)"

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, select
 
+from extractors.deal_types import STATUS_ORDER, TYPE_FAMILY
 from extractors.names import name_key
 from models.tables import (
     Article,
@@ -28,20 +29,6 @@ from models.tables import (
 )
 
 T = TypeVar("T", bound=SQLModel)
-
-STATUS_ORDER = {"rumored": 0, "announced": 1, "completed": 2, "terminated": 3}
-TYPE_FAMILY = {
-    "acquisition": "ma",
-    "merger": "ma",
-    "investment": "invest",
-    "funding_round": "invest",
-    "debt_financing": "debt",
-    "ipo": "ipo",
-    "contract": "contract",
-    "partnership": "partnership",
-    "joint_venture": "joint_venture",
-    "licensing": "licensing",
-}
 
 
 @dataclass
