@@ -4,7 +4,6 @@ Every test runs on SQLite and on PostgreSQL."""
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 from alembic import command
@@ -15,43 +14,11 @@ from dealwire.cli import app
 from models.db import SchemaError, alembic_config, create_schema, make_engine, session_scope
 from models.queries import deal_detail, find_deals, search_companies
 from models.store import ExtractedArticle, store_extractions
+from tests.builders import contract_extraction, usd
 
 
 def report(url: str, status: str, amount: float | None) -> ExtractedArticle:
-    extraction: dict[str, Any] = {
-        "article": {"authors": ["Jane Doe"], "flags": []},
-        "companies": [
-            {
-                "name": "Microsoft",
-                "ticker": "MSFT",
-                "cik": 789019,
-                "mentions": ["Microsoft Corp.", "the tech giant"],
-            },
-            {"name": "CoreWeave", "ticker": "CRWV", "cik": 1769628, "mentions": ["CoreWeave Inc."]},
-        ],
-        "deals": [
-            {
-                "type": "contract",
-                "status": status,
-                "parties": [
-                    {"name": "Microsoft", "role": "customer"},
-                    {"name": "CoreWeave", "role": "supplier"},
-                ],
-                "amount": {
-                    "text": "$10 billion",
-                    "value": amount,
-                    "currency": "USD",
-                    "usd": amount,
-                    "approximate": False,
-                }
-                if amount
-                else None,
-                "term": None,
-                "evidence": f"Microsoft and CoreWeave ({status}).",
-                "confidence": 0.9,
-            }
-        ],
-    }
+    extraction = contract_extraction(status, usd("$10 billion", amount) if amount else None)
     return ExtractedArticle(
         url, "test", "Microsoft rents CoreWeave servers", date(2025, 3, 1), "en", url, extraction
     )

@@ -8,29 +8,9 @@ from sqlmodel import func, select
 from models.db import create_schema, make_engine, session_scope
 from models.store import ExtractedArticle, record_failures, store_extractions
 from models.tables import Article, Company, Deal, DealMention, DealParty, FetchFailure
+from tests.builders import contract_extraction
 
-
-def extraction(status: str, amount: dict[str, Any] | None) -> dict[str, Any]:
-    return {
-        "companies": [
-            {"name": "Microsoft", "ticker": "MSFT", "cik": 789019, "mentions": ["Microsoft Corp."]},
-            {"name": "CoreWeave", "ticker": None, "cik": None, "mentions": ["CoreWeave"]},
-        ],
-        "deals": [
-            {
-                "type": "contract",
-                "status": status,
-                "parties": [
-                    {"name": "Microsoft", "role": "customer"},
-                    {"name": "CoreWeave", "role": "supplier"},
-                ],
-                "amount": amount,
-                "term": "over the next several years",
-                "evidence": "Microsoft is poised to commit $10 billion to renting servers from CoreWeave.",
-                "confidence": 0.9,
-            }
-        ],
-    }
+extraction = contract_extraction
 
 
 def item(url: str, text: str, status: str, amount: dict[str, Any] | None) -> ExtractedArticle:
