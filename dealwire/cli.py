@@ -14,6 +14,7 @@ from typing import Annotated, Any, cast
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from config.settings import get_settings
@@ -263,7 +264,16 @@ def database_session() -> "AbstractContextManager[Session]":
         create_schema(engine)
     except SchemaError as exc:
         raise fail(str(exc)) from None
+    except OperationalError as exc:
+        raise fail(unreachable(engine, exc)) from None
     return session_scope(engine)
+
+
+def unreachable(engine: Any, exc: Exception) -> str:
+    from models.db import display_url
+
+    reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+    return f"cannot open the database {display_url(engine)} ({reason}): check DEALWIRE_DATABASE_URL"
 
 
 @db_app.command("upgrade")
@@ -276,6 +286,9 @@ def db_upgrade() -> None:
         revision = upgrade(engine)
     except SchemaError as exc:
         raise fail(str(exc)) from None
+    except OperationalError as exc:
+        raise fail(unreachable(engine, exc)) from None
+
     out.print(f"{display_url(engine)} is at schema revision {revision}", highlight=False)
 
 

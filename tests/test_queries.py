@@ -95,3 +95,14 @@ def test_outdated_schema_is_one_clear_message(database_url: str, monkeypatch: py
     upgraded = CliRunner().invoke(app, ["db", "upgrade"])
     assert upgraded.exit_code == 0 and "schema revision 0004" in upgraded.stdout
     create_schema(engine)  # now current
+
+
+def test_unreachable_database_is_one_clear_line(
+    monkeypatch: pytest.MonkeyPatch, closed_port_url: str
+) -> None:
+    port = closed_port_url.split(":")[2].split("/")[0]
+    monkeypatch.setenv("DEALWIRE_DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:{port}/nothing")
+    for arguments in (["deals"], ["db", "upgrade"]):
+        result = CliRunner().invoke(app, arguments)
+        assert result.exit_code == 2 and "cannot open the database" in result.output, result.output
+        assert "Traceback" not in result.output
