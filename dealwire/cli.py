@@ -135,8 +135,11 @@ def ingest(
         raise fail("nothing to ingest: give --source NAME, --path DIR, --url URL or --feed URL")
     from extractors.pipeline import ModelNotInstalled
     from flows.ingest import ingest as ingest_flow
+    from models.db import SchemaError
     from sources.collect import UnknownSource
 
+    with database_session():  # an unreachable or outdated database is one line here, before Prefect starts
+        pass
     try:
         summary = ingest_flow(
             sources=source or [],
@@ -147,8 +150,13 @@ def ingest(
             end_date=until.date() if until else None,
             reprocess=reprocess,
         )
-    except (ModelNotInstalled, UnknownSource) as exc:
+    except (ModelNotInstalled, UnknownSource, SchemaError) as exc:
         raise fail(str(exc)) from None
+    except OperationalError as exc:
+        from models.db import make_engine
+
+        raise fail(unreachable(make_engine(get_settings().database_url), exc)) from None
+
     deals = summary.pop("deals")
     summary.pop("per_source")
     if output_format is SummaryFormat.json:

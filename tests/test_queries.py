@@ -102,7 +102,7 @@ def test_unreachable_database_is_one_clear_line(
 ) -> None:
     port = closed_port_url.split(":")[2].split("/")[0]
     monkeypatch.setenv("DEALWIRE_DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:{port}/nothing")
-    for arguments in (["deals"], ["db", "upgrade"]):
+    for arguments in (["deals"], ["db", "upgrade"], ["ingest", "--source", "sample"]):
         result = CliRunner().invoke(app, arguments)
         assert result.exit_code == 2 and "cannot open the database" in result.output, result.output
         assert "Traceback" not in result.output
