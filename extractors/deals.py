@@ -231,8 +231,6 @@ class DealExtractor:
                 return None
             if modifier_type:
                 trigger.deal_type, trigger.generic = modifier_type, False
-            if "needs_gov" in entry and governing_verb(token) is None:
-                return None
             if "needs_gov" in entry:
                 verb = governing_verb(token)
                 if verb is None or verb.lemma_.lower() not in entry["needs_gov"]:
@@ -496,9 +494,8 @@ def is_negated(token: Token) -> bool:
         or token.head.lower_ == "without"
     ):
         return True  # "can fund the purchase without borrowing"
-    sentence_text = token.sent.text.lower()
-
-    if any(phrase in sentence_text for phrase in status_cues()["terminated"]["phrases"]):
+    sentence = token.sent.text.lower()
+    if any(phrase in sentence for phrase in status_cues()["terminated"]["phrases"]):
         return False
     current: Token | None = token
     for _ in range(5):
@@ -507,7 +504,6 @@ def is_negated(token: Token) -> bool:
         if any(c.dep_ == "neg" for c in current.children) or current.lemma_.lower() in cues["lemmas"]:
             return True
         current = current.head if current.head != current else None
-    sentence = token.sent.text.lower()
     return any(phrase in sentence for phrase in cues["phrases"])
 
 

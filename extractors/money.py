@@ -65,7 +65,6 @@ class Grammar:
     words: dict[str, str]
     scales: dict[str, float]
     number_words: dict[str, float]
-    approximate: frozenset[str]
 
 
 @cache
@@ -116,7 +115,7 @@ def grammar() -> Grammar:
     per_share = alternation(sorted(cues["per_share"], key=len, reverse=True))
     pattern = re.compile(rf"{full}(?P<pershare>\s(?:{per_share})\b)?", re.IGNORECASE)
     undisclosed = re.compile(alternation(cues["undisclosed"]), re.IGNORECASE)
-    return Grammar(pattern, undisclosed, symbols, codes, words, scales, number_words, approximate)
+    return Grammar(pattern, undisclosed, symbols, codes, words, scales, number_words)
 
 
 def group(match: re.Match[str], name: str) -> str | None:

@@ -15,8 +15,6 @@ from extractors.pipeline import load_pipeline
 from models.db import create_schema, display_url, make_engine, session_scope
 from models.store import ExtractedArticle, StoreSummary, replace_extractions, stored_articles
 
-BATCH = 200  # articles per transaction: a killed run keeps the batches it finished
-
 
 @task(name="load-stored-articles", cache_policy=NO_CACHE)
 def load(settings: Settings, since: date | None) -> list[ExtractedArticle]:
@@ -31,8 +29,10 @@ def re_extract(settings: Settings, items: list[ExtractedArticle]) -> StoreSummar
     nlp = load_pipeline(settings.nlp.model)
     engine = make_engine(settings.database_url)
     total = StoreSummary()
-    for start in range(0, len(items), BATCH):
-        batch = items[start : start + BATCH]
+    # One transaction per chunk (the ingest flow's `nlp.chunk_size`): a killed run keeps the chunks it finished.
+    size = settings.nlp.chunk_size
+    for start in range(0, len(items), size):
+        batch = items[start : start + size]
         articles = [Article(i.source, i.url, i.title, i.published, i.language, i.text) for i in batch]
         extracted = [
             replace(item, extraction=record)

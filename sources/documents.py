@@ -1,7 +1,6 @@
 """Value objects passed from sources to extractors."""
 
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -13,7 +12,6 @@ class RawDocument:
     content: bytes
     content_type: str  # "text/html" or "text/plain"
     charset: str | None = None  # from the HTTP header, when there was one
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 @dataclass(frozen=True)
