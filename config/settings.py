@@ -49,6 +49,19 @@ class FetchSettings(BaseModel):
     allowed_networks: list[str] = Field(default_factory=list)  # CIDRs exempt from the address guard
 
 
+class DaskSettings(BaseModel):
+    """Spread the extract-and-store chunks of a run over Dask worker processes (prefect-dask's DaskTaskRunner).
+
+    Each worker loads the spaCy pipeline once and keeps it for the whole run, so use it with nlp.n_process = 1."""
+
+    enabled: bool = False
+    address: str | None = (
+        None  # scheduler of a running cluster, e.g. "tcp://10.0.0.5:8786"; None: a local one
+    )
+    workers: int = 2  # processes of the local cluster
+    host: str = "127.0.0.1"  # where the local cluster listens; loopback keeps it off the network
+
+
 class ScheduleSettings(BaseModel):
     """When the nightly deployment runs (`dealwire serve`)."""
 
@@ -82,6 +95,7 @@ class Settings(BaseSettings):
 
     database_url: str = f"sqlite:///{PROJECT_DIR / 'data' / 'dealwire.db'}"
     nlp: NlpSettings = Field(default_factory=NlpSettings)
+    dask: DaskSettings = Field(default_factory=DaskSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     sources: dict[str, SourceSettings] = Field(default_factory=dict)

@@ -134,14 +134,14 @@ def ingest(
     if not (source or path or url or feed):
         raise fail("nothing to ingest: give --source NAME, --path DIR, --url URL or --feed URL")
     from extractors.pipeline import ModelNotInstalled
-    from flows.ingest import ingest as ingest_flow
+    from flows.ingest import configured_ingest
     from models.db import SchemaError
     from sources.collect import UnknownSource
 
     with database_session():  # an unreachable or outdated database is one line here, before Prefect starts
         pass
     try:
-        summary = ingest_flow(
+        summary = configured_ingest(get_settings())(
             sources=source or [],
             paths=[str(p) for p in path or []],
             urls=url or [],
@@ -165,6 +165,7 @@ def ingest(
         out.print(deals_table([(d["source"], d) for d in deals], f"{len(deals)} deal(s) found"))
         out.print(
             f"articles: {summary['articles_new']} new, {summary['articles_duplicate']} duplicate, "
+            f"{summary['articles_out_of_range']} outside the dates, "
             f"{len(summary['failed'])} failed · deals: {summary['deals_new']} new, "
             f"{summary['deals_updated']} updated · stored in {summary['database']}",
             highlight=False,

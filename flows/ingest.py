@@ -4,12 +4,17 @@ Tasks work on whole batches (one task run per step, not per article) because a P
 of milliseconds. Results go to the deal database, not to Prefect's result storage.
 """
 
+import logging
+import os
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
-from prefect import flow, get_run_logger, task
+from prefect import Flow, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect_dask import DaskTaskRunner
 
 from config.settings import Settings, get_settings
 from extractors.article import Article, parse_document
@@ -32,6 +37,16 @@ from models.tables import utcnow
 from sources.collect import Collection, Request, check_sources, collect_documents
 from sources.documents import Failure, RawDocument
 from sources.fetch import Validators
+from sources.sitemaps import in_range
+
+
+def chunk_logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+    """The task run's logger (its lines reach the Prefect UI), or a plain one when a step is called as a
+    function outside a run (benchmarks, tests)."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("dealwire.ingest")
 
 
 def failure_dict(failure: Failure) -> dict[str, str]:
@@ -53,18 +68,23 @@ def collect(settings: Settings, request: Request) -> Collection:
 
 
 def per_source(
-    documents: list[RawDocument], duplicates: list[str], failures: list[Failure]
+    documents: list[RawDocument], duplicates: list[str], out_of_range: list[str], failures: list[Failure]
 ) -> dict[str, dict[str, Any]]:
-    """Per source: documents fetched, duplicates skipped, failures with their reasons."""
+    """Per source: documents fetched, duplicates skipped, articles outside the date range, failures with their
+    reasons."""
     report: dict[str, dict[str, Any]] = {}
 
     def entry(name: str) -> dict[str, Any]:
-        return report.setdefault(name, {"fetched": 0, "duplicate": 0, "failed": 0, "reasons": []})
+        return report.setdefault(
+            name, {"fetched": 0, "duplicate": 0, "out_of_range": 0, "failed": 0, "reasons": []}
+        )
 
     for document in documents:
         entry(document.source)["fetched"] += 1
     for name in duplicates:
         entry(name)["duplicate"] += 1
+    for name in out_of_range:
+        entry(name)["out_of_range"] += 1
     for failure in failures:
         row = entry(failure.source)
         row["failed"] += 1
@@ -85,13 +105,23 @@ def sources_read(settings: Settings, request: Request) -> dict[str, tuple[str, s
 
 
 @task(name="parse", cache_policy=NO_CACHE)
-def parse(documents: list[RawDocument]) -> tuple[list[Article], list[Failure]]:
+def parse(
+    documents: list[RawDocument], start: date | None, end: date | None
+) -> tuple[list[Article], list[Failure], list[str]]:
+    """Articles, failures, and the source of each article dated outside the run's date range. Feeds, sitemaps
+    and WARC files are already filtered by their own dates; folders and listed URLs only here."""
     articles: list[Article] = []
     failures: list[Failure] = []
+    out_of_range: list[str] = []
     for document in documents:
         result = parse_document(document)
-        (failures if isinstance(result, Failure) else articles).append(result)  # type: ignore[arg-type]
-    return articles, failures
+        if isinstance(result, Failure):
+            failures.append(result)
+        elif not in_range(result.published, start, end):
+            out_of_range.append(result.source)
+        else:
+            articles.append(result)
+    return articles, failures, out_of_range
 
 
 @task(name="deduplicate", cache_policy=NO_CACHE)
@@ -123,6 +153,8 @@ def extract_and_store(
 ) -> tuple[list[ExtractedArticle], StoreSummary]:
     """Extract one chunk of articles and store it in its own transaction, so a run that dies part-way keeps the
     chunks it finished and a re-run only does the rest."""
+    # The process id tells in the logs which Dask worker (or this process) took the chunk.
+    chunk_logger().info("extracting %d articles in process %d", len(articles), os.getpid())
     nlp = shared_pipeline(settings.nlp.model)
     extracted = [
         ExtractedArticle(a.url, a.source, a.title, a.published, a.language, a.text, extraction)
@@ -143,7 +175,31 @@ def finish(settings: Settings, summary: StoreSummary, failures: list[Failure], r
         touch_sources(session, run["sources"])
 
 
-@flow(name="ingest", log_prints=False)
+def chunk_runner(settings: Settings) -> TaskRunner[Any]:
+    """Where the extract-and-store chunks run: on Dask worker processes (a running cluster, or a local one on
+    loopback) when `dask.enabled`, else one after another in the flow's process."""
+    if not settings.dask.enabled:
+        return ThreadPoolTaskRunner(max_workers=1)
+    if settings.dask.address:
+        return DaskTaskRunner(address=settings.dask.address)
+    return DaskTaskRunner(
+        cluster_kwargs={
+            "n_workers": settings.dask.workers,
+            "threads_per_worker": 1,  # spaCy holds the GIL: parallelism comes from processes
+            "processes": True,
+            "host": settings.dask.host,
+            "dashboard_address": None,
+        }
+    )
+
+
+def configured_ingest(settings: Settings) -> Flow[..., dict[str, Any]]:
+    """The ingest flow with the chunk runner the settings ask for."""
+    return ingest.with_options(task_runner=chunk_runner(settings))
+
+
+# One chunk at a time unless configured_ingest chooses Dask; spaCy's own nlp.n_process still applies.
+@flow(name="ingest", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=1))  # type: ignore[arg-type]
 def ingest(
     sources: list[str] | None = None,
     paths: list[str] | None = None,
@@ -166,12 +222,15 @@ def ingest(
     check_sources(settings, request.sources)  # before the retried task: a typo is not worth retrying
 
     collection = collect(settings, request)
-    articles, parse_failures = parse(collection.documents)
+    articles, parse_failures, out_of_range = parse(collection.documents, start_date, end_date)
     fresh, duplicates = deduplicate(settings, articles, reprocess)
     summary = StoreSummary()
     extracted: list[ExtractedArticle] = []
-    for start in range(0, len(fresh), settings.nlp.chunk_size):
-        chunk_items, chunk = extract_and_store(settings, fresh[start : start + settings.nlp.chunk_size])
+    size = settings.nlp.chunk_size
+    chunks = [fresh[start : start + size] for start in range(0, len(fresh), size)]
+    futures = [extract_and_store.submit(settings, chunk) for chunk in chunks]
+    for future in futures:
+        chunk_items, chunk = future.result()
         extracted += chunk_items
         summary.articles_new += chunk.articles_new
         summary.deals_new += chunk.deals_new
@@ -193,11 +252,14 @@ def ingest(
     summary.failed = [{"url": f.url, "reason": f.reason} for f in failures]
     summary.articles_duplicate = len(duplicates)
     finish(settings, summary, failures, run)
-    result = asdict(summary) | {"database": display_url(make_engine(settings.database_url))}
+    result = asdict(summary) | {
+        "articles_out_of_range": len(out_of_range),
+        "database": display_url(make_engine(settings.database_url)),
+    }
     result["deals"] = [
         {"source": item.url, **deal} for item in extracted for deal in item.extraction["deals"]
     ]
-    result["per_source"] = per_source(collection.documents, duplicates, failures)
+    result["per_source"] = per_source(collection.documents, duplicates, out_of_range, failures)
     logger.info(
         "ingest: %d new articles, %d duplicates, %d failed, %d new deals, %d updated deals",
         summary.articles_new,

@@ -15,7 +15,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.runtime import flow_run
 
 from config.settings import get_settings
-from flows.ingest import ingest
+from flows.ingest import configured_ingest
 
 # The configured sources, as an Enum so the UI's "Custom run" form shows a multi-select of them.
 SourceName = Enum("SourceName", {name: name for name in get_settings().sources}, type=str)  # type: ignore[misc]
@@ -52,6 +52,7 @@ def publish_artifacts(result: dict[str, Any], title: str) -> None:
             "source": name,
             "fetched": row["fetched"],
             "duplicate": row["duplicate"],
+            "out of range": row["out_of_range"],
             "failed": row["failed"],
             "reasons": "; ".join(row["reasons"][:20]),
         }
@@ -67,7 +68,7 @@ def publish_artifacts(result: dict[str, Any], title: str) -> None:
         markdown=(
             f"## {title}\n\n"
             f"- articles: **{result['articles_new']} new**, {result['articles_duplicate']} duplicate, "
-            f"{len(result['failed'])} failed\n"
+            f"{result['articles_out_of_range']} outside the date range, {len(result['failed'])} failed\n"
             f"- deals: **{result['deals_new']} new**, {result['deals_updated']} updated\n"
             f"- database: `{result['database']}`\n"
         ),
@@ -83,6 +84,7 @@ def nightly_ingest(sources: list[SourceName] | None = None) -> dict[str, Any]:
     """Ingest yesterday's articles (relative to the scheduled start) from the configured sources."""
     day = logical_date()
     get_run_logger().info("nightly run for %s", day)
+    ingest = configured_ingest(get_settings())
     result = ingest(sources=source_names(sources), start_date=day, end_date=day)
     publish_artifacts(result, f"Nightly run for {day}")
     return result
@@ -99,6 +101,7 @@ def backfill(
     Re-running the same backfill adds nothing; `reprocess` re-extracts articles already stored."""
     if end_date < start_date:
         raise ValueError(f"end_date {end_date} is before start_date {start_date}")
+    ingest = configured_ingest(get_settings())
     result = ingest(
         sources=source_names(sources), start_date=start_date, end_date=end_date, reprocess=reprocess
     )

@@ -100,25 +100,39 @@ async def collect_remote(
     settings: Settings, request: Request, validators: dict[str, Validators], collection: Collection
 ) -> None:
     """Feeds and sitemaps first (to learn the article URLs), then all article pages, with one fetcher so that
-    per-host limits and robots.txt hold across the whole run."""
+    per-host limits and robots.txt hold across the whole run. Sources are read concurrently; the fetcher's
+    per-host limits keep that polite."""
     pages: dict[str, str] = {}  # canonical URL → source name
     for url in request.urls:
         pages.setdefault(canonical_url(url), url)
     async with Fetcher(settings.fetch, validators) as fetcher:
-        for name in request.sources:
-            source = settings.sources[name]
-            if source.kind == "urls":
-                for url in source.urls:
-                    pages.setdefault(canonical_url(url), name)
-            elif source.kind == "feed":
-                await read_feeds(fetcher, source.urls, name, source, request, collection, pages)
-            elif source.kind == "sitemap":
-                await read_sitemaps(fetcher, source.urls, name, source, request, collection, pages)
-        await read_feeds(fetcher, request.feeds, None, None, request, collection, pages)
+        listings = await asyncio.gather(
+            *(
+                read_source(fetcher, name, settings.sources[name], request, collection)
+                for name in request.sources
+            ),
+            read_feeds(fetcher, request.feeds, None, None, request, collection),
+        )
+        for found in listings:  # in request order, so a page listed by two sources belongs to the first
+            for url, name in found.items():
+                pages.setdefault(url, name)
         results = await fetcher.fetch_many(list(pages), PAGE_TYPES)
     for result, source_name in zip(results, pages.values(), strict=True):
         item = document_of(result, source_name)
         (collection.failures if isinstance(item, Failure) else collection.documents).append(item)  # type: ignore[arg-type]
+
+
+async def read_source(
+    fetcher: Fetcher, name: str, source: SourceSettings, request: Request, collection: Collection
+) -> dict[str, str]:
+    """The article pages (canonical URL → source name) a remote source lists for the request."""
+    if source.kind == "feed":
+        return await read_feeds(fetcher, source.urls, name, source, request, collection)
+    if source.kind == "sitemap":
+        return await read_sitemaps(fetcher, source.urls, name, source, request, collection)
+    if source.kind == "urls":
+        return {canonical_url(url): name for url in source.urls}
+    return {}  # folder and warc sources are read locally
 
 
 def wanted(url: str, source: SourceSettings | None) -> bool:
@@ -152,8 +166,8 @@ async def read_feeds(
     source: SourceSettings | None,
     request: Request,
     collection: Collection,
-    pages: dict[str, str],
-) -> None:
+) -> dict[str, str]:
+    pages: dict[str, str] = {}
     for url, body in await fetch_listing(fetcher, urls, name, request, collection):
         try:
             entries = parse_feed(body)
@@ -164,6 +178,7 @@ async def read_feeds(
             link = urljoin(url, entry.url)  # relative links are relative to the feed
             if in_range(entry.published, request.start, request.end) and wanted(link, source):
                 pages.setdefault(canonical_url(link), name or url)
+    return pages
 
 
 async def read_sitemaps(
@@ -173,11 +188,11 @@ async def read_sitemaps(
     source: SourceSettings,
     request: Request,
     collection: Collection,
-    pages: dict[str, str],
     depth: int = 0,
-) -> None:
+) -> dict[str, str]:
     """Article URLs of sitemaps in the date range; sitemap indexes are followed (only their sitemaps modified
     since the range's start)."""
+    pages: dict[str, str] = {}
     nested: list[str] = []
     for url, body in await fetch_listing(fetcher, urls, name, request, collection):
         try:
@@ -192,4 +207,7 @@ async def read_sitemaps(
             elif in_range(entry.modified, request.start, request.end) and wanted(entry.url, source):
                 pages.setdefault(canonical_url(entry.url), name)
     if nested and depth < MAX_SITEMAP_DEPTH:
-        await read_sitemaps(fetcher, nested, name, source, request, collection, pages, depth + 1)
+        deeper = await read_sitemaps(fetcher, nested, name, source, request, collection, depth + 1)
+        for url, owner in deeper.items():
+            pages.setdefault(url, owner)
+    return pages

@@ -4,6 +4,7 @@ import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -87,18 +88,26 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/article"
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A new, empty PostgreSQL database for one test, dropped afterwards. Fails (never skips) without a server."""
+@contextmanager
+def new_postgres_database(driver: str = "psycopg") -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards; yields its SQLAlchemy URL for `driver`.
+    Fails (never skips) without a server."""
     name = f"dealwire_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
     try:
-        yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
+        yield f"{base}/{name}".replace("postgresql://", f"postgresql+{driver}://", 1)
     finally:
         with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A new, empty PostgreSQL database for one test."""
+    with new_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

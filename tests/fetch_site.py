@@ -82,6 +82,7 @@ class FetchSite:
             "/private/secret": lambda h: send(h, 200, ARTICLE.format(base=self.base).encode()),
             "/feed.xml": lambda h: send(h, 200, feed(self.base), "application/rss+xml"),
             "/etag-feed.xml": self.etag_feed,
+            "/slow-feed.xml": self.slow_feed,
             "/malformed.xml": lambda h: send(h, 200, b"<rss><channel><item><link>", "text/xml"),
             "/bomb.xml": lambda h: send(h, 200, ENTITY_BOMB, "application/rss+xml"),
             "/sitemap_index.xml": lambda h: send(h, 200, sitemap_index(self.base), "application/xml"),
@@ -111,6 +112,10 @@ class FetchSite:
             send(handler, 304, b"", headers={"ETag": '"v1"'})
         else:
             send(handler, 200, feed(self.base), "application/rss+xml", {"ETag": '"v1"'})
+
+    def slow_feed(self, handler: BaseHTTPRequestHandler) -> None:
+        time.sleep(1.0)
+        send(handler, 200, feed(self.base), "application/rss+xml")
 
     def slow_drip(self, handler: BaseHTTPRequestHandler) -> None:
         handler.send_response(200)

@@ -164,6 +164,26 @@ def test_feed_gives_each_article_once_and_malformed_feeds_fail(site: FetchSite) 
     assert len(reasons) == 1  # the entity-bomb feed is read without expanding its entities
 
 
+def test_sources_are_read_concurrently(site: FetchSite) -> None:
+    config = Settings(
+        fetch=settings(read_timeout_s=5.0, timeout_s=5.0),
+        sources={
+            "first": SourceSettings(kind="feed", urls=[site.base + "/slow-feed.xml?edition=1"]),
+            "second": SourceSettings(kind="feed", urls=[site.base + "/slow-feed.xml?edition=2"]),
+        },
+    )
+    started = time.monotonic()
+    collection = collect_documents(config, Request(sources=["first", "second"]))
+    elapsed = time.monotonic() - started
+    assert site.hits["/slow-feed.xml"] == 2
+    assert elapsed < 1.8, f"two 1 s feeds took {elapsed:.2f} s: sources were read one after another"
+    # Both feeds list the same articles: each fetched once, credited to the first source asked for.
+    assert sorted((d.url, d.source) for d in collection.documents) == [
+        (site.base + "/news/acme-widget", "first"),
+        (site.base + "/news/old", "first"),
+    ]
+
+
 def test_entity_bomb_feed_is_not_expanded() -> None:
     from sources.feeds import parse_feed
     from tests.fetch_site import ENTITY_BOMB

@@ -4,6 +4,7 @@ failures recorded, re-runs idempotent. Runs against SQLite and PostgreSQL."""
 import json
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,7 @@ def test_cli_ingest_prints_json_summary_last(tmp_path: Path, monkeypatch: pytest
     assert set(summary) == {
         "articles_new",
         "articles_duplicate",
+        "articles_out_of_range",
         "failed",
         "deals_new",
         "deals_updated",
@@ -103,6 +105,17 @@ def test_cli_ingest_prints_json_summary_last(tmp_path: Path, monkeypatch: pytest
     assert summary["database"].endswith("deals.db")
     unknown = CliRunner().invoke(app, ["ingest", "--source", "nope"])
     assert unknown.exit_code == 2 and "unknown source 'nope'" in unknown.output
+
+
+def test_date_range_applies_to_folder_pages_by_their_published_date(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEALWIRE_DATABASE_URL", f"sqlite:///{tmp_path / 'deals.db'}")
+    result = ingest(sources=["sample"], start_date=date(2023, 1, 1), end_date=date(2024, 12, 31))
+    assert (
+        result["articles_new"] == 6 and result["articles_out_of_range"] == 7
+    )  # 2025-2026 pages and the seed
+    assert result["per_source"]["sample"]["out_of_range"] == 7
 
 
 def test_changed_article_is_extracted_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
