@@ -6,10 +6,12 @@ of milliseconds. Results go to the deal database, not to Prefect's result storag
 
 import logging
 import os
-from dataclasses import asdict
+import time
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+import dask
 from prefect import Flow, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
@@ -34,7 +36,7 @@ from models.store import (
     touch_sources,
 )
 from models.tables import utcnow
-from sources.collect import Collection, Request, check_sources, collect_documents
+from sources.collect import Collection, Request, check_sources, collect_documents, dated_by_page
 from sources.documents import Failure, RawDocument
 from sources.fetch import Validators
 from sources.sitemaps import in_range
@@ -104,66 +106,83 @@ def sources_read(settings: Settings, request: Request) -> dict[str, tuple[str, s
     return read
 
 
-@task(name="parse", cache_policy=NO_CACHE)
-def parse(
-    documents: list[RawDocument], start: date | None, end: date | None
-) -> tuple[list[Article], list[Failure], list[str]]:
-    """Articles, failures, and the source of each article dated outside the run's date range. Feeds, sitemaps
-    and WARC files are already filtered by their own dates; folders and listed URLs only here."""
+@dataclass
+class Prepared:
+    """One chunk of documents after parsing and deduplication."""
+
+    fresh: list[Article] = field(default_factory=list)  # to extract
+    failures: list[Failure] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # the source of each duplicate, for the report
+    out_of_range: list[str] = field(default_factory=list)  # the source of each article outside the dates
+    hashes: set[str] = field(default_factory=set)  # content hashes of `fresh`
+
+
+@task(name="prepare", cache_policy=NO_CACHE)
+def prepare(
+    settings: Settings,
+    documents: list[RawDocument],
+    request: Request,
+    dated_by_page: set[str],
+    seen: set[str],
+    reprocess: bool,
+) -> Prepared:
+    """Parse a chunk of documents; drop articles outside the date range and articles whose content is already
+    stored (under this URL or another) or `seen` earlier in the run. An article stored before whose content
+    changed is extracted again.
+
+    Feeds, sitemaps and WARC files were filtered by their listing dates when collected; the sources in
+    `dated_by_page` (folders, listed URLs) are filtered here by the article's own published date."""
+    prepared = Prepared()
     articles: list[Article] = []
-    failures: list[Failure] = []
-    out_of_range: list[str] = []
     for document in documents:
         result = parse_document(document)
         if isinstance(result, Failure):
-            failures.append(result)
-        elif not in_range(result.published, start, end):
-            out_of_range.append(result.source)
+            prepared.failures.append(result)
+        elif result.source in dated_by_page and not in_range(result.published, request.start, request.end):
+            prepared.out_of_range.append(result.source)
         else:
             articles.append(result)
-    return articles, failures, out_of_range
-
-
-@task(name="deduplicate", cache_policy=NO_CACHE)
-def deduplicate(
-    settings: Settings, articles: list[Article], reprocess: bool
-) -> tuple[list[Article], list[str]]:
-    """Drop articles whose content is already stored (under this URL or another) and repeats within the batch.
-    An article stored before whose content changed is extracted again."""
-    engine = make_engine(settings.database_url)
-    create_schema(engine)
     hashes = [content_hash(article.text) for article in articles]
+    engine = make_engine(settings.database_url)
     with session_scope(engine) as session:
         known = stored_hashes(session, hashes)
-    fresh: list[Article] = []
-    seen: set[str] = set()
-    duplicates: list[str] = []  # the source of each duplicate, for the per-source report
     for article, digest in zip(articles, hashes, strict=True):
-        if digest in seen or (digest in known and not reprocess):
-            duplicates.append(article.source)
-            continue
-        seen.add(digest)
-        fresh.append(article)
-    return fresh, duplicates
+        if digest in seen or digest in prepared.hashes or (digest in known and not reprocess):
+            prepared.duplicates.append(article.source)
+        else:
+            prepared.hashes.add(digest)
+            prepared.fresh.append(article)
+    return prepared
 
 
 @task(name="extract-and-store", cache_policy=NO_CACHE)
 def extract_and_store(
     settings: Settings, articles: list[Article]
-) -> tuple[list[ExtractedArticle], StoreSummary]:
+) -> tuple[list[dict[str, Any]], StoreSummary]:
     """Extract one chunk of articles and store it in its own transaction, so a run that dies part-way keeps the
-    chunks it finished and a re-run only does the rest."""
+    chunks it finished and a re-run only does the rest. Returns the deals found (each with its article's URL
+    as `source`) and what storing changed; the texts stay here, which matters when the chunk ran on a Dask
+    worker."""
     # The process id tells in the logs which Dask worker (or this process) took the chunk.
-    chunk_logger().info("extracting %d articles in process %d", len(articles), os.getpid())
+    logger = chunk_logger()
+    logger.info("extracting %d articles in process %d", len(articles), os.getpid())
+    started = time.perf_counter()
     nlp = shared_pipeline(settings.nlp.model)
     extracted = [
         ExtractedArticle(a.url, a.source, a.title, a.published, a.language, a.text, extraction)
         for a, extraction in extract_articles(nlp, articles, settings.nlp.batch_size, settings.nlp.n_process)
     ]
+    extracted_at = time.perf_counter()
     engine = make_engine(settings.database_url)
     with session_scope(engine) as session:
         summary = store_extractions(session, extracted, EXTRACTOR_VERSION)
-    return extracted, summary
+    logger.info(
+        "%d articles extracted in %.1f s and stored in %.1f s",
+        len(articles),
+        extracted_at - started,
+        time.perf_counter() - extracted_at,
+    )
+    return [{"source": item.url, **deal} for item in extracted for deal in item.extraction["deals"]], summary
 
 
 @task(name="finish", cache_policy=NO_CACHE)
@@ -182,6 +201,11 @@ def chunk_runner(settings: Settings) -> TaskRunner[Any]:
         return ThreadPoolTaskRunner(max_workers=1)
     if settings.dask.address:
         return DaskTaskRunner(address=settings.dask.address)
+    # Dask's nanny gives its workers MALLOC_TRIM_THRESHOLD_, which switches off glibc's adaptive malloc
+    # thresholds: spaCy ran 20-25% slower in such workers (bench/e2e.py). The other variables stay.
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    dask.config.set({"distributed.nanny.pre-spawn-environ": environ})
     return DaskTaskRunner(
         cluster_kwargs={
             "n_workers": settings.dask.workers,
@@ -222,16 +246,27 @@ def ingest(
     check_sources(settings, request.sources)  # before the retried task: a typo is not worth retrying
 
     collection = collect(settings, request)
-    articles, parse_failures, out_of_range = parse(collection.documents, start_date, end_date)
-    fresh, duplicates = deduplicate(settings, articles, reprocess)
+    # Chunk by chunk: a chunk is parsed and deduplicated here while the chunks before it are extracted (on Dask
+    # workers, or in this process's chunk thread).
     summary = StoreSummary()
-    extracted: list[ExtractedArticle] = []
+    deals: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    failures, duplicates, out_of_range = list(collection.failures), [], []
+    futures = []
+    page_dated = dated_by_page(settings, request)
     size = settings.nlp.chunk_size
-    chunks = [fresh[start : start + size] for start in range(0, len(fresh), size)]
-    futures = [extract_and_store.submit(settings, chunk) for chunk in chunks]
+    for start in range(0, len(collection.documents), size):
+        documents = collection.documents[start : start + size]
+        prepared = prepare(settings, documents, request, page_dated, seen, reprocess)
+        seen |= prepared.hashes
+        failures += prepared.failures
+        duplicates += prepared.duplicates
+        out_of_range += prepared.out_of_range
+        if prepared.fresh:
+            futures.append(extract_and_store.submit(settings, prepared.fresh))
     for future in futures:
-        chunk_items, chunk = future.result()
-        extracted += chunk_items
+        chunk_deals, chunk = future.result()
+        deals += chunk_deals
         summary.articles_new += chunk.articles_new
         summary.deals_new += chunk.deals_new
         summary.deals_updated += chunk.deals_updated
@@ -248,7 +283,6 @@ def ingest(
         },
     }
     run["sources"] = sources_read(settings, request)
-    failures = collection.failures + parse_failures
     summary.failed = [{"url": f.url, "reason": f.reason} for f in failures]
     summary.articles_duplicate = len(duplicates)
     finish(settings, summary, failures, run)
@@ -256,9 +290,7 @@ def ingest(
         "articles_out_of_range": len(out_of_range),
         "database": display_url(make_engine(settings.database_url)),
     }
-    result["deals"] = [
-        {"source": item.url, **deal} for item in extracted for deal in item.extraction["deals"]
-    ]
+    result["deals"] = deals
     result["per_source"] = per_source(collection.documents, duplicates, out_of_range, failures)
     logger.info(
         "ingest: %d new articles, %d duplicates, %d failed, %d new deals, %d updated deals",

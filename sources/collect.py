@@ -58,6 +58,13 @@ def check_sources(settings: Settings, names: list[str]) -> None:
             raise UnknownSource(f"unknown source '{name}' (configured: {known})")
 
 
+def dated_by_page(settings: Settings, request: Request) -> set[str]:
+    """The sources of a request whose documents have no listing date (folders, listed URLs), so that a date
+    range applies to them through each article's own published date."""
+    names = {name for name in request.sources if settings.sources[name].kind in ("folder", "urls")}
+    return names | set(request.paths) | set(request.urls)
+
+
 def document_of(result: FetchResult, source: str) -> RawDocument | Failure:
     if not result.ok:
         return Failure(source, result.url, result.error or "unknown error")
