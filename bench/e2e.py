@@ -12,14 +12,15 @@ which starts its worker processes anew for every chunk.
 """
 
 import argparse
-import gc
 import json
 import os
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -39,30 +40,42 @@ N_PROCESS = 2
 CHUNKS = {"dask": 250, "spacy": 1000}
 
 
+@dataclass
+class MemoryPeaks:
+    total_mb: float = 0.0  # the whole tree at its largest
+    by_process_mb: dict[str, float] = field(default_factory=dict)  # each process at its largest
+
+    def breakdown(self) -> str:
+        return ", ".join(f"{name} {mb:.0f} MB" for name, mb in sorted(self.by_process_mb.items()))
+
+
 @contextmanager
-def peak_memory() -> Iterator[list[float]]:
+def peak_memory() -> Iterator[MemoryPeaks]:
     """Sample the resident memory of this process and the children it starts from now on (spaCy or Dask
-    workers) every 0.2 s; yields a one-item list that holds the peak in MB. Children that already run (the
-    Prefect server) are infrastructure shared by all runs and not counted."""
-    peak = [0.0]
+    workers) every 0.2 s. Children that already run (the Prefect server) are infrastructure shared by all runs
+    and not counted."""
+    peaks = MemoryPeaks()
     done = threading.Event()
     me = psutil.Process()
     infrastructure = {child.pid for child in me.children(recursive=True)}
 
     def sample() -> None:
         while not done.is_set():
-            total = 0
+            total = 0.0
             workers = [child for child in me.children(recursive=True) if child.pid not in infrastructure]
             for process in [me, *workers]:
                 with suppress(psutil.Error):  # a worker that ended between listing and reading
-                    total += process.memory_info().rss
-            peak[0] = max(peak[0], total / 2**20)
+                    mb = process.memory_info().rss / 2**20
+                    name = "flow process" if process.pid == me.pid else f"child {process.pid}"
+                    peaks.by_process_mb[name] = max(peaks.by_process_mb.get(name, 0.0), mb)
+                    total += mb
+            peaks.total_mb = max(peaks.total_mb, total)
             done.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
-        yield peak
+        yield peaks
     finally:
         done.set()
         sampler.join()
@@ -94,10 +107,21 @@ def write_warc(path: Path, count: int) -> list[str]:
     return bodies
 
 
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    return sum(sum(p.cpu_times()[:2]) for p in processes)
+
+
+def timed_direct_pipeline(database: Path) -> float:
+    os.environ["DEALWIRE_DATABASE_URL"] = f"sqlite:///{database}"
+    started = time.perf_counter()
+    direct_pipeline()
+    return time.perf_counter() - started
+
+
 def direct_pipeline() -> None:
     """The ingest flow's steps called as plain functions (task.fn), chunks on the same kind of runner and
     overlapped the same way: the same work without Prefect."""
-    from concurrent.futures import Executor, ThreadPoolExecutor
+    from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
     from distributed import Client, LocalCluster
 
@@ -107,20 +131,14 @@ def direct_pipeline() -> None:
     settings = get_settings()
     request = Request(["bench"], start=date(2024, 1, 1), end=date(2024, 12, 31))
     collection = steps.collect.fn(settings, request)
-    steps.chunk_runner(settings)  # the same Dask worker environment as the flow's runner
     if settings.dask.enabled:
-        cluster = LocalCluster(
-            n_workers=settings.dask.workers,
-            threads_per_worker=1,
-            processes=True,
-            host=settings.dask.host,
-            dashboard_address=None,
-        )
+        cluster = LocalCluster(**steps.local_cluster_options(settings))
         executor: Executor = Client(cluster).get_executor()
     else:
         executor = ThreadPoolExecutor(max_workers=1)
     seen: set[str] = set()
-    futures = []
+    in_flight: deque[Future[object]] = deque()
+    most_in_flight = (settings.dask.workers if settings.dask.enabled else 1) + 1
     size = settings.nlp.chunk_size
     for start in range(0, len(collection.documents), size):
         documents = collection.documents[start : start + size]
@@ -128,8 +146,10 @@ def direct_pipeline() -> None:
             settings, documents, request, dated_by_page(settings, request), seen, False
         )
         seen |= prepared.hashes
-        futures.append(executor.submit(steps.extract_and_store.fn, settings, prepared.fresh))
-    for future in futures:
+        in_flight.append(executor.submit(steps.extract_and_store.fn, settings, prepared.fresh))
+        while len(in_flight) >= most_in_flight:
+            in_flight.popleft().result()
+    for future in in_flight:
         future.result()
     executor.shutdown()
     if settings.dask.enabled:
@@ -163,37 +183,45 @@ def main() -> None:
         from extractors.pipeline import default_model_name
         from flows.ingest import configured_ingest
 
+        # The same work without Prefect runs before and after the flow: the machine's speed drifts by several
+        # percent over minutes, and the mean of the two is the fairer reference.
+        direct_walls = [timed_direct_pipeline(Path(folder) / "direct-before.db")]
+        os.environ["DEALWIRE_DATABASE_URL"] = f"sqlite:///{Path(folder) / 'flow.db'}"
+        ingest = configured_ingest(get_settings())
+        server = psutil.Process().children(recursive=True)  # only the Prefect server runs at this point
+        server_cpu = -cpu_seconds(server)
+        with peak_memory() as peak:
+            started = time.perf_counter()
+            result = ingest(sources=["bench"], start_date=date(2024, 1, 1), end_date=date(2024, 12, 31))
+            flow_wall = time.perf_counter() - started
+        server_cpu += cpu_seconds(server)
+
+        direct_walls.append(timed_direct_pipeline(Path(folder) / "direct-after.db"))
+
+        # The limit of the machine, measured last so that this process holds nothing of it while the flow runs.
         plain = spacy.load(get_settings().nlp.model or default_model_name())
         started = time.perf_counter()
         for _ in plain.pipe(bodies, batch_size=32, n_process=N_PROCESS):
             pass  # docs are dropped as they come, as the pipeline does
         raw_rate = len(bodies) / (time.perf_counter() - started)
-        del plain  # the reference model is not part of the pipeline's memory
-        gc.collect()
-
-        os.environ["DEALWIRE_DATABASE_URL"] = f"sqlite:///{Path(folder) / 'flow.db'}"
-        ingest = configured_ingest(get_settings())
-        with peak_memory() as peak:
-            started = time.perf_counter()
-            result = ingest(sources=["bench"], start_date=date(2024, 1, 1), end_date=date(2024, 12, 31))
-            flow_wall = time.perf_counter() - started
-
-        os.environ["DEALWIRE_DATABASE_URL"] = f"sqlite:///{Path(folder) / 'direct.db'}"
-        started = time.perf_counter()
-        direct_pipeline()
-        direct_wall = time.perf_counter() - started
+    direct_wall = sum(direct_walls) / len(direct_walls)
     rate = result["articles_new"] / flow_wall
     share = max(0.0, (flow_wall - direct_wall) / flow_wall)
-    peak_mb = peak[0]
+    peak_mb = peak.total_mb
     print(
         f"{result['articles_new']} articles from a WARC file into SQLite in {flow_wall:.1f} s ({args.runner} "
         f"runner): {rate:.1f}/s; "
         f"raw nlp.pipe with n_process={N_PROCESS}: {raw_rate:.1f}/s; ratio {rate / raw_rate:.2f} (target >= 0.7)"
     )
     print(
-        f"Prefect's share of the wall time {share:.1%} (target < 10%); "
+        f"the same steps without Prefect: {', '.join(f'{wall:.1f} s' for wall in direct_walls)} (before, after)"
+    )
+    print(
+        f"Prefect's share of the wall time {share:.1%} (target < 10%; the Prefect server used {server_cpu:.1f} "
+        f"CPU seconds of the flow's {flow_wall * N_PROCESS:.0f}); "
         f"peak memory of the flow's process tree {peak_mb:.0f} MB (target < 1500)"
     )
+    print(f"largest resident size per process: {peak.breakdown()}")
     print(
         json.dumps(
             {

@@ -1,12 +1,16 @@
 """The ingest flow: sources → fetch → parse → deduplicate → extract → store.
 
-Tasks work on whole batches (one task run per step, not per article) because a Prefect task run costs hundreds
-of milliseconds. Results go to the deal database, not to Prefect's result storage.
+Tasks work on whole batches (collect once, then prepare and extract-and-store per chunk of `nlp.chunk_size`
+documents, never per article) because a Prefect task run costs hundreds of milliseconds. Results go to the deal
+database, not to Prefect's result storage.
 """
 
+import ctypes
 import logging
 import os
 import time
+from collections import deque
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -15,6 +19,7 @@ import dask
 from prefect import Flow, flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
+from prefect.futures import PrefectFuture
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect_dask import DaskTaskRunner
 
@@ -49,6 +54,14 @@ def chunk_logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
         return get_run_logger()
     except MissingContextError:
         return logging.getLogger("dealwire.ingest")
+
+
+def return_freed_memory() -> None:
+    """Hand the heap memory a finished chunk freed back to the operating system (glibc's malloc_trim, what
+    Dask's documentation suggests for long-lived workers); elsewhere a no-op. Without it a worker process keeps
+    the high-water mark of its largest chunk for the whole run."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def failure_dict(failure: Failure) -> dict[str, str]:
@@ -182,6 +195,7 @@ def extract_and_store(
         extracted_at - started,
         time.perf_counter() - extracted_at,
     )
+    return_freed_memory()
     return [{"source": item.url, **deal} for item in extracted for deal in item.extraction["deals"]], summary
 
 
@@ -201,20 +215,23 @@ def chunk_runner(settings: Settings) -> TaskRunner[Any]:
         return ThreadPoolTaskRunner(max_workers=1)
     if settings.dask.address:
         return DaskTaskRunner(address=settings.dask.address)
+    return DaskTaskRunner(cluster_kwargs=local_cluster_options(settings))
+
+
+def local_cluster_options(settings: Settings) -> dict[str, Any]:
+    """Arguments of the local Dask cluster (distributed.LocalCluster) that extracts a run's chunks."""
     # Dask's nanny gives its workers MALLOC_TRIM_THRESHOLD_, which switches off glibc's adaptive malloc
     # thresholds: spaCy ran 20-25% slower in such workers (bench/e2e.py). The other variables stay.
     environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
     environ.pop("MALLOC_TRIM_THRESHOLD_", None)
     dask.config.set({"distributed.nanny.pre-spawn-environ": environ})
-    return DaskTaskRunner(
-        cluster_kwargs={
-            "n_workers": settings.dask.workers,
-            "threads_per_worker": 1,  # spaCy holds the GIL: parallelism comes from processes
-            "processes": True,
-            "host": settings.dask.host,
-            "dashboard_address": None,
-        }
-    )
+    return {
+        "n_workers": settings.dask.workers,
+        "threads_per_worker": 1,  # spaCy holds the GIL: parallelism comes from processes
+        "processes": True,
+        "host": settings.dask.host,
+        "dashboard_address": None,
+    }
 
 
 def configured_ingest(settings: Settings) -> Flow[..., dict[str, Any]]:
@@ -247,12 +264,22 @@ def ingest(
 
     collection = collect(settings, request)
     # Chunk by chunk: a chunk is parsed and deduplicated here while the chunks before it are extracted (on Dask
-    # workers, or in this process's chunk thread).
+    # workers, or in this process's chunk thread). At most one chunk more than there are extractors waits, which
+    # keeps them busy and bounds the memory a long backfill holds.
     summary = StoreSummary()
     deals: list[dict[str, Any]] = []
     seen: set[str] = set()
     failures, duplicates, out_of_range = list(collection.failures), [], []
-    futures = []
+    in_flight: deque[PrefectFuture[tuple[list[dict[str, Any]], StoreSummary]]] = deque()
+    most_in_flight = (settings.dask.workers if settings.dask.enabled else 1) + 1
+
+    def settle_oldest() -> None:
+        chunk_deals, chunk = in_flight.popleft().result()
+        deals.extend(chunk_deals)
+        summary.articles_new += chunk.articles_new
+        summary.deals_new += chunk.deals_new
+        summary.deals_updated += chunk.deals_updated
+
     page_dated = dated_by_page(settings, request)
     size = settings.nlp.chunk_size
     for start in range(0, len(collection.documents), size):
@@ -263,13 +290,11 @@ def ingest(
         duplicates += prepared.duplicates
         out_of_range += prepared.out_of_range
         if prepared.fresh:
-            futures.append(extract_and_store.submit(settings, prepared.fresh))
-    for future in futures:
-        chunk_deals, chunk = future.result()
-        deals += chunk_deals
-        summary.articles_new += chunk.articles_new
-        summary.deals_new += chunk.deals_new
-        summary.deals_updated += chunk.deals_updated
+            in_flight.append(extract_and_store.submit(settings, prepared.fresh))
+        while len(in_flight) >= most_in_flight:
+            settle_oldest()
+    while in_flight:
+        settle_oldest()
     run = {
         "started": started,
         "parameters": {
