@@ -138,13 +138,12 @@ def direct_pipeline() -> None:
         executor = ThreadPoolExecutor(max_workers=1)
     seen: set[str] = set()
     in_flight: deque[Future[object]] = deque()
-    most_in_flight = (settings.dask.workers if settings.dask.enabled else 1) + 1
+    most_in_flight = steps.most_chunks_in_flight(settings)
     size = settings.nlp.chunk_size
+    page_dated = dated_by_page(settings, request)
     for start in range(0, len(collection.documents), size):
         documents = collection.documents[start : start + size]
-        prepared = steps.prepare.fn(
-            settings, documents, request, dated_by_page(settings, request), seen, False
-        )
+        prepared = steps.prepare.fn(settings, documents, request, page_dated, seen, False)
         seen |= prepared.hashes
         in_flight.append(executor.submit(steps.extract_and_store.fn, settings, prepared.fresh))
         while len(in_flight) >= most_in_flight:

@@ -234,6 +234,12 @@ def local_cluster_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def most_chunks_in_flight(settings: Settings) -> int:
+    """How many submitted chunks a run waits for before it prepares the next: one per extractor plus one
+    queued keeps the extractors busy and bounds the memory a long backfill holds."""
+    return (settings.dask.workers if settings.dask.enabled else 1) + 1
+
+
 def configured_ingest(settings: Settings) -> Flow[..., dict[str, Any]]:
     """The ingest flow with the chunk runner the settings ask for."""
     return ingest.with_options(task_runner=chunk_runner(settings))
@@ -264,14 +270,13 @@ def ingest(
 
     collection = collect(settings, request)
     # Chunk by chunk: a chunk is parsed and deduplicated here while the chunks before it are extracted (on Dask
-    # workers, or in this process's chunk thread). At most one chunk more than there are extractors waits, which
-    # keeps them busy and bounds the memory a long backfill holds.
+    # workers, or in this process's chunk thread).
     summary = StoreSummary()
     deals: list[dict[str, Any]] = []
     seen: set[str] = set()
     failures, duplicates, out_of_range = list(collection.failures), [], []
     in_flight: deque[PrefectFuture[tuple[list[dict[str, Any]], StoreSummary]]] = deque()
-    most_in_flight = (settings.dask.workers if settings.dask.enabled else 1) + 1
+    most_in_flight = most_chunks_in_flight(settings)
 
     def settle_oldest() -> None:
         chunk_deals, chunk = in_flight.popleft().result()
